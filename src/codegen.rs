@@ -1,0 +1,150 @@
+//! Code generation from a normalized spec: progenitor settings, tagged-union
+//! enums, formatting. Shared by `build.rs` and `xtask` through `#[path]`; not
+//! part of the library.
+
+use std::fmt::Write as _;
+
+/// One API version generated into the crate.
+pub struct Version {
+    /// Cargo feature and module name (`v1_21`).
+    pub module: &'static str,
+    /// Spec file under `openapi/`.
+    pub file: &'static str,
+    /// File written to `OUT_DIR`.
+    pub out_file: &'static str,
+}
+
+/// Every API version the crate can generate.
+pub const VERSIONS: &[Version] = &[
+    Version {
+        module: "v1_21",
+        file: "dvs-1.21.0.json",
+        out_file: "dvs_v1_21.rs",
+    },
+    Version {
+        module: "v1_0",
+        file: "dvs-1.0.0.json",
+        out_file: "dvs_v1_0.rs",
+    },
+];
+
+/// Generates the formatted Rust code of a normalized spec. The code is
+/// `include!`d by `crate::<module>::raw`, which is where the tagged unions'
+/// replacement paths point.
+pub fn generate(
+    spec: &serde_json::Value,
+    version: &Version,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let unions = crate::normalize::tagged_unions(spec);
+    let api: openapiv3::OpenAPI = serde_json::from_value(spec.clone())?;
+    let mut settings = progenitor::GenerationSettings::new();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Builder)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_derive("PartialEq")
+        .with_derive("schemars::JsonSchema");
+    for union in &unions {
+        settings.with_replacement(
+            &union.name,
+            format!("crate::{}::raw::unions::{}", version.module, union.name),
+            std::iter::empty(),
+        );
+    }
+    let mut generator = progenitor::Generator::new(&settings);
+    let tokens = generator.generate_tokens(&api)?;
+    let mut code = tokens.to_string();
+    code.push_str(&unions_module(&unions));
+    let file: syn::File = syn::parse_str(&code)?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Rust identifier typify gives a component name (enough for the names DVS
+/// uses: ASCII words).
+fn type_ident(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                out.push(c.to_ascii_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    out
+}
+
+/// An enum per discriminated union: dispatches on the tag, reports the path
+/// of a bad field of a known variant, and keeps an unknown tag's raw JSON.
+fn unions_module(unions: &[crate::normalize::TaggedUnion]) -> String {
+    let mut s = String::from(
+        "/// Enums for the spec's discriminated unions (`oneOf` + `discriminator`).\n\
+         pub mod unions {\n use super::types;\n",
+    );
+    for u in unions {
+        let name = type_ident(&u.name);
+        let prop = &u.property;
+        let _ = writeln!(
+            s,
+            "/// `{name}`, selected by its `{prop}` field.\n\
+             #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::schemars::JsonSchema)]\n\
+             #[serde(untagged)]\n\
+             pub enum {name} {{"
+        );
+        let variants: Vec<(String, String, String)> = u
+            .variants
+            .iter()
+            .map(|(tag, schema)| {
+                let ty = type_ident(schema);
+                let short = ty.strip_prefix(&name).filter(|s| !s.is_empty()).unwrap_or(&ty);
+                (tag.clone(), short.to_string(), ty)
+            })
+            .collect();
+        for (tag, variant, ty) in &variants {
+            let _ = writeln!(s, "/// `{prop}` = `{tag}`.\n{variant}(types::{ty}),");
+        }
+        let _ = writeln!(
+            s,
+            "/// A `{prop}` this version of the crate does not know (or none): the raw JSON.\n\
+             Unknown(::serde_json::Value),\n}}"
+        );
+        let _ = writeln!(
+            s,
+            "impl {name} {{\n\
+             /// The `{prop}` tags this version of the crate knows.\n\
+             pub const KNOWN_TAGS: &'static [&'static str] = &[{tags}];\n\
+             }}",
+            tags = variants
+                .iter()
+                .map(|(t, _, _)| format!("{t:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let _ = writeln!(
+            s,
+            "impl<'de> ::serde::Deserialize<'de> for {name} {{\n\
+             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\n\
+             let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;\n\
+             let tag = value.get({prop:?}).and_then(|t| t.as_str()).map(str::to_owned);\n\
+             fn known<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(tag: &str, value: ::serde_json::Value) -> Result<T, E> {{\n\
+             ::serde_path_to_error::deserialize(value).map_err(|e| {{\n\
+             E::custom(format_args!(\"{name} of {prop} {{tag}}: at `{{}}`: {{}}\", e.path(), e.inner()))\n\
+             }})\n\
+             }}\n\
+             match tag.as_deref() {{"
+        );
+        for (tag, variant, _) in &variants {
+            let _ = writeln!(
+                s,
+                "Some(t @ {tag:?}) => known(t, value).map(Self::{variant}),"
+            );
+        }
+        let _ = writeln!(s, "_ => Ok(Self::Unknown(value)),\n}}\n}}\n}}");
+    }
+    s.push_str("}\n");
+    s
+}

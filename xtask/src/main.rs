@@ -1,0 +1,1 @@
+fn main() { eprintln!("usage: cargo xtask <refresh|diff>"); std::process::exit(2); }
