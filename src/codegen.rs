@@ -29,7 +29,7 @@ pub const VERSIONS: &[Version] = &[
 ];
 
 /// Generates the formatted Rust code of a normalized spec. The code is
-/// `include!`d by `crate::<module>::raw`, which is where the tagged unions'
+/// `include!`d by `crate::<module>::generated`, which is where the tagged unions'
 /// replacement paths point.
 pub fn generate(
     spec: &serde_json::Value,
@@ -39,14 +39,23 @@ pub fn generate(
     let api: openapiv3::OpenAPI = serde_json::from_value(spec.clone())?;
     let mut settings = progenitor::GenerationSettings::new();
     settings
+        // Per-client settings the hooks read (timeouts, retries, pacing).
+        .with_inner_type("crate::transport::CallSettings".parse::<proc_macro2::TokenStream>()?)
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema");
+    // A transaction's PIN is a secret: its type must never print it.
+    if spec.pointer("/components/schemas/TransactionPin").is_some() {
+        settings.with_replacement("TransactionPin", "crate::Pin", std::iter::empty());
+    }
     for union in &unions {
         settings.with_replacement(
             &union.name,
-            format!("crate::{}::raw::unions::{}", version.module, union.name),
+            format!(
+                "crate::{}::generated::unions::{}",
+                version.module, union.name
+            ),
             std::iter::empty(),
         );
     }
@@ -100,7 +109,10 @@ fn unions_module(unions: &[crate::normalize::TaggedUnion]) -> String {
             .iter()
             .map(|(tag, schema)| {
                 let ty = type_ident(schema);
-                let short = ty.strip_prefix(&name).filter(|s| !s.is_empty()).unwrap_or(&ty);
+                let short = ty
+                    .strip_prefix(&name)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or(&ty);
                 (tag.clone(), short.to_string(), ty)
             })
             .collect();

@@ -2,13 +2,31 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+mod config;
+mod error;
+mod filters;
+mod open_enum;
+mod page;
+mod pin;
+mod product;
+mod raw;
+mod status;
+mod transaction;
+mod transport;
+mod validate;
+
+pub use config::{ClientBuilder, Credentials, Environment, FromConfig};
+pub use error::{ApiErrorItem, Error, ErrorCode, Outcome};
+pub use filters::{DiscoveryFilter, ProductFilter, PromotionFilter, TransactionFilter};
+pub use page::{Page, Paginator, RateLimit};
+pub use pin::Pin;
+pub use product::{Amount, AmountValue, BenefitType, CalculationMode, ProductType};
+pub use status::{Status, StatusClass};
+pub use transaction::{Mode, NewTransaction};
+pub use transport::{CallSettings, RetryPolicy, Timeouts};
+
 #[cfg(feature = "v1_21")]
 pub mod v1_21;
 
 #[cfg(feature = "v1_0")]
 pub mod v1_0;
-
-#[cfg(test)]
-#[path = "normalize/mod.rs"]
-#[allow(dead_code)]
-mod normalize;

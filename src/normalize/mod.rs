@@ -130,7 +130,10 @@ pub struct TaggedUnion {
 /// Lists the unions [`mark_tagged_unions`] marked in a normalized spec.
 pub fn tagged_unions(spec: &Value) -> Vec<TaggedUnion> {
     let mut out = Vec::new();
-    if let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             if let Some(mark) = schema.get(TAGGED_UNION_KEY) {
                 let property = mark["property"].as_str().unwrap_or("type").to_string();
@@ -153,7 +156,9 @@ pub fn tagged_unions(spec: &Value) -> Vec<TaggedUnion> {
     out
 }
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Calls `f` on every operation object of `paths`.
@@ -264,7 +269,11 @@ fn collect_operation_roots(
     reversed: bool,
     out: &mut Vec<String>,
 ) {
-    let body_side = if reversed { Side::Response } else { Side::Request };
+    let body_side = if reversed {
+        Side::Response
+    } else {
+        Side::Request
+    };
     if side == body_side {
         if let Some(body) = op.get("requestBody") {
             let (base, body) = resolved_ptr(spec, body, &format!("{op_ptr}/requestBody"));
@@ -381,7 +390,10 @@ fn subschemas(schema: &Value) -> Vec<(String, &Value)> {
 
 /// Applies `f` to every schema reachable from the response side; returns the
 /// sum of what `f` reports.
-fn on_response_schemas(spec: &mut Value, mut f: impl FnMut(&mut Map<String, Value>) -> usize) -> usize {
+fn on_response_schemas(
+    spec: &mut Value,
+    mut f: impl FnMut(&mut Map<String, Value>) -> usize,
+) -> usize {
     let roots = roots(spec, Side::Response);
     let ptrs = reachable(spec, &roots);
     let mut changed = 0;
@@ -402,7 +414,10 @@ fn has_flag(schema: &Value, key: &str) -> bool {
     schema
         .get("allOf")
         .and_then(Value::as_array)
-        .is_some_and(|list| list.iter().any(|s| s.get(key).and_then(Value::as_bool) == Some(true)))
+        .is_some_and(|list| {
+            list.iter()
+                .any(|s| s.get(key).and_then(Value::as_bool) == Some(true))
+        })
 }
 
 fn strip_flags(schema: &mut Value) {
@@ -437,10 +452,12 @@ pub fn split_read_write_only(spec: &mut Value) -> Result<usize, String> {
             schemas
                 .iter()
                 .filter(|(_, s)| {
-                    s.get("properties").and_then(Value::as_object).is_some_and(|p| {
-                        p.values()
-                            .any(|p| has_flag(p, "readOnly") || has_flag(p, "writeOnly"))
-                    })
+                    s.get("properties")
+                        .and_then(Value::as_object)
+                        .is_some_and(|p| {
+                            p.values()
+                                .any(|p| has_flag(p, "readOnly") || has_flag(p, "writeOnly"))
+                        })
                 })
                 .map(|(n, _)| n.clone())
                 .collect()
@@ -454,7 +471,9 @@ pub fn split_read_write_only(spec: &mut Value) -> Result<usize, String> {
             .and_then(Value::as_object_mut)
             .ok_or("no components/schemas")?;
         if schemas.contains_key(&request_name) {
-            return Err(format!("cannot split `{name}`: `{request_name}` already exists"));
+            return Err(format!(
+                "cannot split `{name}`: `{request_name}` already exists"
+            ));
         }
         let original = schemas[&name].clone();
         let response = split_side(&original, "writeOnly");
@@ -616,7 +635,9 @@ pub fn mark_tagged_unions(spec: &mut Value) -> Result<usize, String> {
                 .as_str()
                 .ok_or_else(|| format!("`{name}`: mapping of `{tag}` is not a string"))?;
             if !members.contains(target) {
-                return Err(format!("`{name}`: mapping target `{target}` is not in oneOf"));
+                return Err(format!(
+                    "`{name}`: mapping target `{target}` is not in oneOf"
+                ));
             }
             let variant = target.strip_prefix(SCHEMA_PREFIX).unwrap_or(target);
             let declares = schemas
@@ -662,8 +683,10 @@ pub fn mark_tagged_unions(spec: &mut Value) -> Result<usize, String> {
 /// reaches; request-only schemas keep it.
 pub fn allow_unknown_response_fields(spec: &mut Value) -> Result<usize, String> {
     Ok(on_response_schemas(spec, |obj| {
-        usize::from(obj.get("additionalProperties") == Some(&Value::Bool(false))
-            && obj.remove("additionalProperties").is_some())
+        usize::from(
+            obj.get("additionalProperties") == Some(&Value::Bool(false))
+                && obj.remove("additionalProperties").is_some(),
+        )
     }))
 }
 
@@ -752,7 +775,10 @@ mod tests {
         assert_eq!(default_response_to_error_ranges(&mut spec).unwrap(), 1);
         let r = &spec["paths"]["/a"]["get"]["responses"];
         assert!(r.get("default").is_none());
-        assert_eq!(r["4XX"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/E");
+        assert_eq!(
+            r["4XX"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/E"
+        );
         assert_eq!(r["5XX"]["description"], "err");
         assert_eq!(r["404"]["description"], "nf");
         // Stale: nothing left to fix.
@@ -786,18 +812,37 @@ mod tests {
         assert_eq!(split_read_write_only(&mut spec).unwrap(), 1);
         let resp = &spec["components"]["schemas"]["T"];
         let req = &spec["components"]["schemas"]["TRequest"];
-        let keys = |v: &Value| v["properties"].as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        let keys = |v: &Value| {
+            v["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+        };
         assert_eq!(keys(resp), ["external_id", "id", "status"]);
         assert_eq!(keys(req), ["auto_confirm", "external_id", "product_id"]);
         assert_eq!(resp["required"], json!(["external_id", "id"]));
         assert_eq!(req["required"], json!(["external_id", "product_id"]));
-        assert_eq!(req["properties"]["product_id"], json!({"allOf": [{"$ref": "#/components/schemas/P"}]}));
+        assert_eq!(
+            req["properties"]["product_id"],
+            json!({"allOf": [{"$ref": "#/components/schemas/P"}]})
+        );
         assert!(!spec.to_string().contains("readOnly") && !spec.to_string().contains("writeOnly"));
         let op = &spec["paths"]["/t"]["post"];
-        assert_eq!(op["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/TRequest");
-        assert_eq!(op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/T");
+        assert_eq!(
+            op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/TRequest"
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/T"
+        );
         let cb = &op["callbacks"]["cb"]["{$request.body#/callback_url}"]["post"];
-        assert_eq!(cb["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/T");
+        assert_eq!(
+            cb["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/T"
+        );
         assert_eq!(split_read_write_only(&mut spec).unwrap(), 0);
     }
 
@@ -813,7 +858,10 @@ mod tests {
         );
         assert_eq!(comma_separated_array_params(&mut spec).unwrap(), 1);
         let p = &spec["paths"]["/p"]["get"]["parameters"];
-        assert_eq!(p[0], json!({"name": "tags", "in": "query", "schema": {"type": "string", COMMA_SEPARATED_KEY: {"type": "string"}}}));
+        assert_eq!(
+            p[0],
+            json!({"name": "tags", "in": "query", "schema": {"type": "string", COMMA_SEPARATED_KEY: {"type": "string"}}})
+        );
         assert_eq!(p[1]["schema"]["type"], "array");
         assert_eq!(comma_separated_array_params(&mut spec).unwrap(), 0);
     }
@@ -832,7 +880,9 @@ mod tests {
 
     #[test]
     fn discriminated_one_of_is_marked_and_checked() {
-        let mut spec = union_spec(json!({"A_TAG": "#/components/schemas/A", "B_TAG": "#/components/schemas/B"}));
+        let mut spec = union_spec(
+            json!({"A_TAG": "#/components/schemas/A", "B_TAG": "#/components/schemas/B"}),
+        );
         assert_eq!(mark_tagged_unions(&mut spec).unwrap(), 1);
         let unions = tagged_unions(&spec);
         assert_eq!(unions.len(), 1);
@@ -840,10 +890,16 @@ mod tests {
         assert_eq!(unions[0].property, "type");
         assert_eq!(unions[0].variants["B_TAG"], "B");
 
-        let mut bad = union_spec(json!({"A_TAG": "#/components/schemas/A", "C_TAG": "#/components/schemas/C"}));
-        assert!(mark_tagged_unions(&mut bad).unwrap_err().contains("not in oneOf"));
+        let mut bad = union_spec(
+            json!({"A_TAG": "#/components/schemas/A", "C_TAG": "#/components/schemas/C"}),
+        );
+        assert!(mark_tagged_unions(&mut bad)
+            .unwrap_err()
+            .contains("not in oneOf"));
         let mut partial = union_spec(json!({"A_TAG": "#/components/schemas/A"}));
-        assert!(mark_tagged_unions(&mut partial).unwrap_err().contains("mapped tags"));
+        assert!(mark_tagged_unions(&mut partial)
+            .unwrap_err()
+            .contains("mapped tags"));
         let mut none = spec_with(json!({}), json!({"A": {"type": "object"}}));
         assert_eq!(mark_tagged_unions(&mut none).unwrap(), 0);
     }
@@ -889,7 +945,10 @@ mod tests {
         assert_eq!(open_response_enums(&mut spec).unwrap(), 1);
         let s = &spec["components"]["schemas"];
         assert!(s["Shared"]["properties"]["kind"].get("enum").is_none());
-        assert_eq!(s["Shared"]["properties"]["kind"][KNOWN_VALUES_KEY], json!(["A", "B"]));
+        assert_eq!(
+            s["Shared"]["properties"]["kind"][KNOWN_VALUES_KEY],
+            json!(["A", "B"])
+        );
         assert_eq!(s["Input"]["properties"]["kind"]["enum"], json!(["A", "B"]));
         assert_eq!(open_response_enums(&mut spec).unwrap(), 0);
     }
@@ -899,8 +958,14 @@ mod tests {
         let mut spec = sided_spec();
         assert_eq!(relax_response_constraints(&mut spec).unwrap(), 2);
         let s = &spec["components"]["schemas"]["Shared"]["properties"];
-        assert_eq!(s["code"], json!({"type": "string", RELAXED_KEY: {"pattern": "^[A-Z]{3}$", "minLength": 3}}));
-        assert_eq!(s["id"], json!({"type": "integer", "format": "int64", RELAXED_KEY: {"minimum": 1, "format": "int32"}}));
+        assert_eq!(
+            s["code"],
+            json!({"type": "string", RELAXED_KEY: {"pattern": "^[A-Z]{3}$", "minLength": 3}})
+        );
+        assert_eq!(
+            s["id"],
+            json!({"type": "integer", "format": "int64", RELAXED_KEY: {"minimum": 1, "format": "int32"}})
+        );
         let input = &spec["components"]["schemas"]["Input"]["properties"]["code"];
         assert_eq!(input["pattern"], "^[A-Z]{3}$");
         assert_eq!(relax_response_constraints(&mut spec).unwrap(), 0);
@@ -915,7 +980,9 @@ mod tests {
         // Remove the operation's own response so only the callback reaches S.
         spec["paths"]["/t"]["post"]["responses"] = json!({"202": {"description": "ok"}});
         assert_eq!(allow_unknown_response_fields(&mut spec).unwrap(), 1);
-        assert!(spec["components"]["schemas"]["S"].get("additionalProperties").is_none());
+        assert!(spec["components"]["schemas"]["S"]
+            .get("additionalProperties")
+            .is_none());
     }
 
     #[test]

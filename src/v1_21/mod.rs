@@ -1,6 +1,6 @@
 //! DVS API version 1.21.0 (feature `v1_21`).
 
-/// The client and types generated from `openapi/dvs-1.21.0.json`.
+/// The code generated from `openapi/dvs-1.21.0.json` (see `build.rs`).
 #[allow(
     missing_docs,
     clippy::all,
@@ -10,6 +10,8 @@
     unreachable_patterns,
     rustdoc::all
 )]
-pub(crate) mod raw {
+mod generated {
     include!(concat!(env!("OUT_DIR"), "/dvs_v1_21.rs"));
 }
+
+crate::raw::raw_module!(generated, "1.21.0");

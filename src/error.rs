@@ -1,0 +1,348 @@
+//! The crate's one error type, and the DVS error codes.
+
+use std::time::Duration;
+
+/// A DVS error code (the `code` of an error body), open to codes added later.
+///
+/// ```
+/// use dvs::ErrorCode;
+/// let code = ErrorCode::from_code(1007001);
+/// assert_eq!(code, ErrorCode::ExternalIdAlreadyUsed);
+/// assert_eq!(code.http_status(), Some(400));
+/// assert_eq!(ErrorCode::from_code(1234567), ErrorCode::Unknown(1234567));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// 1000400: the request was malformed.
+    BadRequest,
+    /// 1000401: credentials missing or invalid.
+    Unauthorized,
+    /// 1000404: no such resource.
+    NotFound,
+    /// 1000429: too many requests.
+    TooManyRequests,
+    /// 1003001: the product is not available to the account.
+    ProductNotAvailable,
+    /// 1003002: the requested amount is out of the product's range.
+    AmountOutOfRange,
+    /// 1003003: the requested unit is not valid for the product.
+    InvalidUnit,
+    /// 1003101: no benefits defined for the available products.
+    BenefitsNotDefined,
+    /// 1003201: no such promotion.
+    PromotionNotFound,
+    /// 1003301: no such campaign.
+    CampaignNotFound,
+    /// 1005003: the credit party's mobile number is invalid.
+    InvalidCreditPartyMobileNumber,
+    /// 1005004: no such service.
+    ServiceNotFound,
+    /// 1005005: no such country.
+    CountryNotFound,
+    /// 1005006: no such operator.
+    OperatorNotFound,
+    /// 1005503: the sender's mobile number is invalid.
+    InvalidSenderMobileNumber,
+    /// 1006001: not enough balance.
+    InsufficientBalance,
+    /// 1006003: the debit party's mobile number is invalid.
+    InvalidDebitPartyMobileNumber,
+    /// 1006009: no such account balance.
+    BalanceNotFound,
+    /// 1006503: the beneficiary's mobile number is invalid.
+    InvalidBeneficiaryMobileNumber,
+    /// 1007001: the `external_id` was already used by another transaction.
+    ExternalIdAlreadyUsed,
+    /// 1007002: the transaction was already confirmed.
+    AlreadyConfirmed,
+    /// 1007004: the transaction can no longer be confirmed.
+    CannotBeConfirmed,
+    /// 1007005: the transaction was already cancelled.
+    AlreadyCancelled,
+    /// 1007007: the transaction can no longer be cancelled.
+    CannotBeCancelled,
+    /// 1007500: the operator does not support this method.
+    MethodNotSupported,
+    /// 1008004: no such transaction.
+    TransactionNotFound,
+    /// 1009001: unexpected error at DVS.
+    Unexpected,
+    /// 1009503: DVS is unavailable; retry later.
+    ServiceUnavailable,
+    /// A code this version of the crate does not know.
+    Unknown(i64),
+}
+
+const CODES: &[(i64, ErrorCode, u16)] = &[
+    (1000400, ErrorCode::BadRequest, 400),
+    (1000401, ErrorCode::Unauthorized, 401),
+    (1000404, ErrorCode::NotFound, 404),
+    (1000429, ErrorCode::TooManyRequests, 429),
+    (1003001, ErrorCode::ProductNotAvailable, 404),
+    (1003002, ErrorCode::AmountOutOfRange, 400),
+    (1003003, ErrorCode::InvalidUnit, 400),
+    (1003101, ErrorCode::BenefitsNotDefined, 404),
+    (1003201, ErrorCode::PromotionNotFound, 404),
+    (1003301, ErrorCode::CampaignNotFound, 404),
+    (1005003, ErrorCode::InvalidCreditPartyMobileNumber, 400),
+    (1005004, ErrorCode::ServiceNotFound, 404),
+    (1005005, ErrorCode::CountryNotFound, 404),
+    (1005006, ErrorCode::OperatorNotFound, 404),
+    (1005503, ErrorCode::InvalidSenderMobileNumber, 400),
+    (1006001, ErrorCode::InsufficientBalance, 400),
+    (1006003, ErrorCode::InvalidDebitPartyMobileNumber, 400),
+    (1006009, ErrorCode::BalanceNotFound, 404),
+    (1006503, ErrorCode::InvalidBeneficiaryMobileNumber, 400),
+    (1007001, ErrorCode::ExternalIdAlreadyUsed, 400),
+    (1007002, ErrorCode::AlreadyConfirmed, 400),
+    (1007004, ErrorCode::CannotBeConfirmed, 400),
+    (1007005, ErrorCode::AlreadyCancelled, 400),
+    (1007007, ErrorCode::CannotBeCancelled, 400),
+    (1007500, ErrorCode::MethodNotSupported, 400),
+    (1008004, ErrorCode::TransactionNotFound, 404),
+    (1009001, ErrorCode::Unexpected, 500),
+    (1009503, ErrorCode::ServiceUnavailable, 503),
+];
+
+impl ErrorCode {
+    /// Every code DVS documents, in order.
+    pub fn documented() -> impl Iterator<Item = ErrorCode> {
+        CODES.iter().map(|(_, c, _)| *c)
+    }
+
+    /// The code of a number.
+    pub fn from_code(code: i64) -> Self {
+        CODES
+            .iter()
+            .find(|(n, _, _)| *n == code)
+            .map_or(Self::Unknown(code), |(_, c, _)| *c)
+    }
+
+    /// The number DVS sends.
+    pub fn code(&self) -> i64 {
+        match self {
+            Self::Unknown(n) => *n,
+            known => CODES
+                .iter()
+                .find(|(_, c, _)| c == known)
+                .map(|(n, _, _)| *n)
+                .expect("every known code is in the table"),
+        }
+    }
+
+    /// The HTTP status DVS documents for the code.
+    pub fn http_status(&self) -> Option<u16> {
+        CODES.iter().find(|(_, c, _)| c == self).map(|(_, _, s)| *s)
+    }
+
+    /// A retry may succeed (rate limited, or DVS temporarily unavailable).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::TooManyRequests | Self::ServiceUnavailable)
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code())
+    }
+}
+
+/// One entry of a DVS error body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiErrorItem {
+    /// The code.
+    pub code: ErrorCode,
+    /// DVS's message (may change without notice; do not match on it).
+    pub message: String,
+}
+
+/// What is known of a transaction call whose response was not received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Not a transaction call: nothing changed on the server.
+    NotApplicable,
+    /// The request may or may not have been applied. Look the transaction up
+    /// by its `external_id` before doing anything else.
+    Unknown {
+        /// The transaction's `external_id`, when the call had one.
+        external_id: Option<String>,
+    },
+}
+
+/// The crate's error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Input refused before anything was sent.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The parameter or field.
+        field: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// DVS answered with an error status.
+    #[error("DVS answered {status}: {}", describe(.errors))]
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// The parsed error body (empty when the body was not DVS's).
+        errors: Vec<ApiErrorItem>,
+    },
+    /// Rate limited (HTTP 429 or code 1000429), after the retries allowed.
+    #[error("rate limited by DVS{}", .retry_after.map(|d| format!(" (retry after {d:?})")).unwrap_or_default())]
+    RateLimited {
+        /// How long DVS asked to wait, when it said.
+        retry_after: Option<Duration>,
+    },
+    /// No response in time.
+    #[error("timed out{}", outcome_note(.outcome))]
+    Timeout {
+        /// For transaction calls: the outcome is unknown.
+        outcome: Outcome,
+    },
+    /// The connection failed.
+    #[error("transport error{}: {source}", outcome_note(.outcome))]
+    Transport {
+        /// For transaction calls sent before the failure: the outcome is unknown.
+        outcome: Outcome,
+        /// The cause.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A response that could not be decoded.
+    #[error("could not decode the response at `{path}`: {message}")]
+    Decode {
+        /// JSON path of the failing value (`.` for the whole body).
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// A transaction did not reach a final status before the deadline.
+    #[error("transaction {id} not final before the deadline (last status {last_status})")]
+    NotFinal {
+        /// Transaction id.
+        id: i64,
+        /// The last status class seen.
+        last_status: crate::StatusClass,
+    },
+}
+
+fn describe(errors: &[ApiErrorItem]) -> String {
+    if errors.is_empty() {
+        return "no DVS error body".into();
+    }
+    errors
+        .iter()
+        .map(|e| format!("{} {}", e.code, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn outcome_note(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::NotApplicable => "",
+        Outcome::Unknown { .. } => {
+            " (the transaction's outcome is unknown: look it up by external_id)"
+        }
+    }
+}
+
+impl Error {
+    /// The DVS error codes of an [`Error::Api`] (empty otherwise).
+    pub fn codes(&self) -> Vec<ErrorCode> {
+        match self {
+            Self::Api { errors, .. } => errors.iter().map(|e| e.code).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// True when one of the DVS codes is `code`.
+    pub fn has_code(&self, code: ErrorCode) -> bool {
+        self.codes().contains(&code)
+    }
+
+    /// The HTTP status of an [`Error::Api`].
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// A retry of the same call may succeed. For calls that create or
+    /// confirm transactions, never retry blindly: the client's transaction
+    /// methods recover by `external_id` instead.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::RateLimited { .. } | Self::Timeout { .. } | Self::Transport { .. } => true,
+            Self::Api { status, errors } => {
+                *status == 429 || *status == 503 || errors.iter().any(|e| e.code.is_retryable())
+            }
+            _ => false,
+        }
+    }
+
+    /// True when a transaction call may have been applied without the client
+    /// knowing: look the transaction up by `external_id`.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            Self::Timeout {
+                outcome: Outcome::Unknown { .. }
+            } | Self::Transport {
+                outcome: Outcome::Unknown { .. },
+                ..
+            }
+        )
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_code_round_trips() {
+        let codes: Vec<i64> = ErrorCode::documented().map(|c| c.code()).collect();
+        assert_eq!(codes.len(), 28);
+        assert_eq!(codes.first(), Some(&1000400));
+        assert_eq!(codes.last(), Some(&1009503));
+        for n in codes {
+            assert_eq!(ErrorCode::from_code(n).code(), n);
+            assert!(ErrorCode::from_code(n).http_status().is_some());
+        }
+        assert_eq!(ErrorCode::from_code(1).http_status(), None);
+    }
+
+    #[test]
+    fn retryable() {
+        let api = |status, code| Error::Api {
+            status,
+            errors: vec![ApiErrorItem {
+                code: ErrorCode::from_code(code),
+                message: String::new(),
+            }],
+        };
+        assert!(api(503, 1009503).is_retryable());
+        assert!(api(429, 1000429).is_retryable());
+        assert!(!api(400, 1007001).is_retryable());
+        assert!(!api(404, 1008004).is_retryable());
+        assert!(!Error::invalid("page", "must be at least 1").is_retryable());
+        assert!(api(400, 1007001).has_code(ErrorCode::ExternalIdAlreadyUsed));
+        let shown = api(404, 1008004).to_string();
+        assert!(
+            shown.contains("404") && shown.contains("1008004"),
+            "{shown}"
+        );
+    }
+}

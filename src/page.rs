@@ -1,0 +1,284 @@
+//! Pagination over DVS's `X-*` response headers.
+
+use crate::Error;
+use futures::future::BoxFuture;
+use futures::stream::{self, BoxStream, Stream, StreamExt};
+use std::sync::Arc;
+
+/// The rate-limit headers of a response.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// `X-Ratelimit-Limit`: calls allowed in the current period.
+    pub limit: Option<u64>,
+    /// `X-Ratelimit-Remaining`: calls left in the current period.
+    pub remaining: Option<u64>,
+}
+
+impl RateLimit {
+    pub(crate) fn from_headers(headers: &reqwest::header::HeaderMap) -> Self {
+        Self {
+            limit: header_u64(headers, "x-ratelimit-limit"),
+            remaining: header_u64(headers, "x-ratelimit-remaining"),
+        }
+    }
+}
+
+fn header_u64(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// One page of a list, with what the `X-*` headers said about the rest.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// `X-Page`: this page's number.
+    pub page: Option<u64>,
+    /// `X-Per-Page`: the page size.
+    pub per_page: Option<u64>,
+    /// `X-Total`: items in all pages.
+    pub total: Option<u64>,
+    /// `X-Total-Pages`: number of pages.
+    pub total_pages: Option<u64>,
+    /// `X-Next-Page`: the next page's number, if any.
+    pub next_page: Option<u64>,
+    /// `X-Prev-Page`: the previous page's number, if any.
+    pub prev_page: Option<u64>,
+    /// The rate-limit headers.
+    pub rate_limit: RateLimit,
+    /// `Content-Language`, on the endpoints that localize their content.
+    pub content_language: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// A page from its items and the response headers.
+    pub fn from_parts(items: Vec<T>, headers: &reqwest::header::HeaderMap) -> Self {
+        Self {
+            items,
+            page: header_u64(headers, "x-page"),
+            per_page: header_u64(headers, "x-per-page"),
+            total: header_u64(headers, "x-total"),
+            total_pages: header_u64(headers, "x-total-pages"),
+            next_page: header_u64(headers, "x-next-page"),
+            prev_page: header_u64(headers, "x-prev-page"),
+            rate_limit: RateLimit::from_headers(headers),
+            content_language: headers
+                .get(reqwest::header::CONTENT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+        }
+    }
+
+    /// True when the headers name a next page.
+    pub fn has_next(&self) -> bool {
+        self.next_page.is_some()
+    }
+}
+
+type Fetch<T> = Arc<dyn Fn(u32, u32) -> BoxFuture<'static, Result<Page<T>, Error>> + Send + Sync>;
+
+/// The pages of a list operation, with its filters kept on every page.
+///
+/// `per_page` defaults to 100 (the maximum). Paging follows `X-Next-Page`
+/// and stops when there is none; it also stops, rather than loop, when a
+/// server repeats a page number, goes backwards, or sends an empty page that
+/// claims a next one. With [`concurrency`](Self::concurrency) above 1, once
+/// the first page has told `X-Total-Pages`, the remaining pages are fetched
+/// that many at a time and still yielded in order. A failed page ends the
+/// stream with its error.
+#[must_use]
+pub struct Paginator<T> {
+    fetch: Fetch<T>,
+    start_page: u32,
+    per_page: u32,
+    max_pages: Option<u32>,
+    concurrency: usize,
+}
+
+impl<T> std::fmt::Debug for Paginator<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Paginator")
+            .field("start_page", &self.start_page)
+            .field("per_page", &self.per_page)
+            .field("max_pages", &self.max_pages)
+            .field("concurrency", &self.concurrency)
+            .finish()
+    }
+}
+
+impl<T: Send + 'static> Paginator<T> {
+    /// A paginator over `fetch(page, per_page)`.
+    pub(crate) fn new<F, Fut>(fetch: F) -> Self
+    where
+        F: Fn(u32, u32) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<Page<T>, Error>> + Send + 'static,
+    {
+        Self {
+            fetch: Arc::new(move |page, per_page| Box::pin(fetch(page, per_page))),
+            start_page: 1,
+            per_page: 100,
+            max_pages: None,
+            concurrency: 1,
+        }
+    }
+
+    /// Items per page, 1 to 100 (default 100).
+    pub fn per_page(mut self, per_page: u32) -> Result<Self, Error> {
+        crate::validate::per_page(per_page)?;
+        self.per_page = per_page;
+        Ok(self)
+    }
+
+    /// The first page to fetch (default 1).
+    pub fn start_page(mut self, page: u32) -> Result<Self, Error> {
+        crate::validate::page(page)?;
+        self.start_page = page;
+        Ok(self)
+    }
+
+    /// Fetch at most this many pages.
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.max_pages = Some(max_pages);
+        self
+    }
+
+    /// Fetch up to `n` pages at a time once the number of pages is known
+    /// (default 1: one after the other).
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// Only the first page.
+    pub async fn first_page(&self) -> Result<Page<T>, Error> {
+        (self.fetch)(self.start_page, self.per_page).await
+    }
+
+    /// The pages, in order.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
+        let Self {
+            fetch,
+            start_page,
+            per_page,
+            max_pages,
+            concurrency,
+        } = self;
+        let max_pages = max_pages.unwrap_or(u32::MAX);
+        let first_fetch = fetch.clone();
+        let pages = stream::once(async move {
+            if max_pages == 0 {
+                None
+            } else {
+                Some(first_fetch(start_page, per_page).await)
+            }
+        })
+        .filter_map(|x| async move { x })
+        .flat_map(move |first| -> BoxStream<'static, Result<Page<T>, Error>> {
+            let first = match first {
+                Ok(page) => page,
+                Err(e) => return stream::once(async move { Err(e) }).boxed(),
+            };
+            let rest: BoxStream<'static, _> = match first.total_pages {
+                Some(total) if concurrency > 1 && first.has_next() => {
+                    // Pages after the first, bounded by the caller's limit.
+                    let last = total.min(u64::from(start_page) + u64::from(max_pages) - 1);
+                    let fetch = fetch.clone();
+                    stream::iter((u64::from(start_page) + 1)..=last)
+                        .map(move |n| fetch(n as u32, per_page))
+                        .buffered(concurrency)
+                        .boxed()
+                }
+                _ => sequential(fetch.clone(), &first, per_page, max_pages.saturating_sub(1)),
+            };
+            stream::once(async move { Ok(first) }).chain(rest).boxed()
+        });
+        stop_after_error(pages)
+    }
+
+    /// The items of every page, in order.
+    pub fn items(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+        self.pages().flat_map(|page| match page {
+            Ok(page) => stream::iter(page.items.into_iter().map(Ok)).boxed(),
+            Err(e) => stream::once(async move { Err(e) }).boxed(),
+        })
+    }
+
+    /// Every item of every page.
+    pub async fn collect_all(self) -> Result<Vec<T>, Error> {
+        let mut out = Vec::new();
+        let mut items = std::pin::pin!(self.items());
+        while let Some(item) = items.next().await {
+            out.push(item?);
+        }
+        Ok(out)
+    }
+}
+
+/// Follows `X-Next-Page` from `first`, never looping.
+fn sequential<T: Send + 'static>(
+    fetch: Fetch<T>,
+    first: &Page<T>,
+    per_page: u32,
+    budget: u32,
+) -> BoxStream<'static, Result<Page<T>, Error>> {
+    struct State<T> {
+        fetch: Fetch<T>,
+        current: u64,
+        next: Option<u64>,
+        empty: bool,
+        budget: u32,
+    }
+    let state = State {
+        fetch,
+        current: first.page.unwrap_or(0),
+        next: first.next_page,
+        empty: first.items.is_empty(),
+        budget,
+    };
+    stream::unfold(state, move |mut s| async move {
+        let next = s.next?;
+        // A next page that is not after this one, or an empty page that
+        // claims a next one, would loop: stop.
+        if next <= s.current || s.empty || s.budget == 0 || next > u64::from(u32::MAX) {
+            if next <= s.current || s.empty {
+                tracing::warn!(
+                    current = s.current,
+                    next,
+                    "inconsistent paging headers; stopping"
+                );
+            }
+            return None;
+        }
+        let result = (s.fetch)(next as u32, per_page).await;
+        s.budget -= 1;
+        match &result {
+            Ok(page) => {
+                s.current = page.page.unwrap_or(next).max(next);
+                s.next = page.next_page;
+                s.empty = page.items.is_empty();
+            }
+            Err(_) => s.next = None,
+        }
+        Some((result, s))
+    })
+    .boxed()
+}
+
+/// Ends a stream after its first error (yielding the error).
+fn stop_after_error<S, P>(s: S) -> impl Stream<Item = Result<P, Error>> + Send + 'static
+where
+    S: Stream<Item = Result<P, Error>> + Send + 'static,
+    P: Send + 'static,
+{
+    s.scan(false, |failed, item| {
+        let out = if *failed {
+            None
+        } else {
+            *failed = item.is_err();
+            Some(item)
+        };
+        async move { out }
+    })
+}

@@ -1,0 +1,239 @@
+//! What every product has, across product types and API versions.
+
+use crate::open_enum::open_enum;
+use serde_json::Value;
+
+open_enum! {
+    /// A product type (the `type` field of a product).
+    pub enum ProductType {
+        /// A fixed denomination recharge (airtime, bundles).
+        FixedValueRecharge = "FIXED_VALUE_RECHARGE",
+        /// A recharge of an amount chosen within a range.
+        RangedValueRecharge = "RANGED_VALUE_RECHARGE",
+        /// A voucher (PIN) of fixed value.
+        FixedValuePinPurchase = "FIXED_VALUE_PIN_PURCHASE",
+        /// A voucher (PIN) of an amount chosen within a range.
+        RangedValuePinPurchase = "RANGED_VALUE_PIN_PURCHASE",
+        /// A bill or service payment of an amount chosen within a range.
+        RangedValuePayment = "RANGED_VALUE_PAYMENT",
+    }
+}
+
+open_enum! {
+    /// A benefit type (what a product redeems into).
+    pub enum BenefitType {
+        /// Talk time.
+        Talktime = "TALKTIME",
+        /// Mobile or broadband data.
+        Data = "DATA",
+        /// Text messages.
+        Sms = "SMS",
+        /// A bill or insurance payment.
+        Payment = "PAYMENT",
+        /// Prepaid credits.
+        Credits = "CREDITS",
+    }
+}
+
+open_enum! {
+    /// How the amount of a ranged product is given.
+    pub enum CalculationMode {
+        /// The amount the sender pays (`source`).
+        SourceAmount = "SOURCE_AMOUNT",
+        /// The amount the beneficiary receives (`destination`).
+        DestinationAmount = "DESTINATION_AMOUNT",
+    }
+}
+
+impl ProductType {
+    /// The amount is chosen within a range (and a calculation mode is needed).
+    pub fn is_ranged(&self) -> bool {
+        self.as_str().starts_with("RANGED_")
+    }
+
+    /// The product delivers a PIN.
+    pub fn is_pin(&self) -> bool {
+        self.as_str().contains("_PIN_")
+    }
+}
+
+/// The value of a product's source or destination.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum AmountValue {
+    /// A fixed amount.
+    Fixed(f64),
+    /// Any amount in `min..=max`, in steps of `increment` when given.
+    Range {
+        /// Smallest amount.
+        min: Option<f64>,
+        /// Largest amount.
+        max: Option<f64>,
+        /// Step between amounts.
+        increment: Option<f64>,
+    },
+}
+
+/// A product's source (what the sender pays) or destination (what the
+/// beneficiary gets).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Amount {
+    /// `CURRENCY`, or another unit type DVS adds.
+    pub unit_type: String,
+    /// The unit, e.g. a currency code.
+    pub unit: String,
+    /// The amount or range.
+    pub value: AmountValue,
+}
+
+impl Amount {
+    /// Reads an amount object (`{unit_type, unit, amount}` where `amount` is
+    /// a number or a `{min, max, increment}` range).
+    pub(crate) fn from_json(v: &Value) -> Option<Self> {
+        let amount = v.get("amount")?;
+        let value = match amount {
+            Value::Number(n) => AmountValue::Fixed(n.as_f64()?),
+            Value::Object(r) => AmountValue::Range {
+                min: r.get("min").and_then(Value::as_f64),
+                max: r.get("max").and_then(Value::as_f64),
+                increment: r.get("increment").and_then(Value::as_f64),
+            },
+            _ => return None,
+        };
+        Some(Self {
+            unit_type: v.get("unit_type")?.as_str()?.to_string(),
+            unit: v.get("unit")?.as_str()?.to_string(),
+            value,
+        })
+    }
+}
+
+/// Implements the accessors every product has on a version's generated
+/// `Product` union, whose variants all carry the common fields.
+macro_rules! product_accessors {
+    ($union:ty { $($variant:ident),* }) => {
+        impl $union {
+            fn json(&self) -> serde_json::Value {
+                serde_json::to_value(self).unwrap_or_default()
+            }
+
+            /// The product id (0 for an unknown type without a numeric id).
+            pub fn id(&self) -> i64 {
+                match self {
+                    $(Self::$variant(p) => p.id,)*
+                    Self::Unknown(v) => v.get("id").and_then(serde_json::Value::as_i64).unwrap_or_default(),
+                }
+            }
+
+            /// The product name.
+            pub fn name(&self) -> &str {
+                match self {
+                    $(Self::$variant(p) => &p.name,)*
+                    Self::Unknown(v) => v.get("name").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                }
+            }
+
+            /// The product description.
+            pub fn description(&self) -> &str {
+                match self {
+                    $(Self::$variant(p) => &p.description,)*
+                    Self::Unknown(v) => v.get("description").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                }
+            }
+
+            /// The product type, also for types this crate does not know.
+            pub fn product_type(&self) -> $crate::ProductType {
+                match self {
+                    $(Self::$variant(p) => $crate::ProductType::from(p.type_.0.as_str()),)*
+                    Self::Unknown(v) => $crate::ProductType::from(
+                        v.get("type").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                    ),
+                }
+            }
+
+            /// The service id and name.
+            pub fn service(&self) -> Option<(i64, String)> {
+                let v = self.json();
+                let s = v.get("service")?;
+                Some((s.get("id")?.as_i64()?, s.get("name")?.as_str()?.to_string()))
+            }
+
+            /// The operator id and name.
+            pub fn operator(&self) -> Option<(i64, String)> {
+                let v = self.json();
+                let o = v.get("operator")?;
+                Some((o.get("id")?.as_i64()?, o.get("name")?.as_str()?.to_string()))
+            }
+
+            /// The operator's country code.
+            pub fn country_iso_code(&self) -> Option<String> {
+                let v = self.json();
+                Some(v.pointer("/operator/country/iso_code")?.as_str()?.to_string())
+            }
+
+            /// Codes of the regions the product covers (empty when none are listed).
+            pub fn regions(&self) -> Vec<String> {
+                let v = self.json();
+                v.get("regions")
+                    .and_then(serde_json::Value::as_array)
+                    .map(|rs| rs.iter().filter_map(|r| Some(r.get("code")?.as_str()?.to_string())).collect())
+                    .unwrap_or_default()
+            }
+
+            /// The amount is chosen within a range.
+            pub fn is_ranged(&self) -> bool {
+                self.product_type().is_ranged()
+            }
+
+            /// What the sender pays (a fixed amount or a range).
+            pub fn source(&self) -> Option<$crate::Amount> {
+                $crate::Amount::from_json(self.json().get("source")?)
+            }
+
+            /// What the beneficiary receives (a fixed amount or a range).
+            pub fn destination(&self) -> Option<$crate::Amount> {
+                $crate::Amount::from_json(self.json().get("destination")?)
+            }
+
+            /// The credit-party fields a transaction for this product must
+            /// carry: any one of the inner lists, complete (e.g.
+            /// `[["mobile_number"]]`).
+            pub fn required_credit_party_fields(&self) -> Vec<Vec<String>> {
+                self.field_sets("required_credit_party_identifier_fields")
+            }
+
+            /// The sender fields a transaction for this product must carry.
+            pub fn required_sender_fields(&self) -> Vec<Vec<String>> {
+                self.field_sets("required_sender_fields")
+            }
+
+            /// The beneficiary fields a transaction for this product must carry.
+            pub fn required_beneficiary_fields(&self) -> Vec<Vec<String>> {
+                self.field_sets("required_beneficiary_fields")
+            }
+
+            fn field_sets(&self, key: &str) -> Vec<Vec<String>> {
+                let v = self.json();
+                v.get(key)
+                    .and_then(serde_json::Value::as_array)
+                    .map(|sets| {
+                        sets.iter()
+                            .map(|set| {
+                                set.as_array()
+                                    .map(|s| s.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
+                                    .unwrap_or_default()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }
+
+            /// True when the crate does not know this product's type.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+    };
+}
+pub(crate) use product_accessors;

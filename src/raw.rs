@@ -1,0 +1,57 @@
+//! What every version module shares about its generated client.
+
+/// Declares a version's public `raw` module over its private `generated`
+/// module, and the client hooks every generated client gets.
+macro_rules! raw_module {
+    ($generated:ident, $version:literal) => {
+        /// The low-level client generated from the vendored OpenAPI spec of
+        #[doc = concat!("DVS ", $version, ".")]
+        ///
+        /// One method per operation (`client.get_products().per_page(100).send()`),
+        /// request and response types as the normalized spec declares them.
+        /// Its shape follows the code generator: prefer the facade where it
+        /// covers what you need.
+        ///
+        /// Differences from the vendor's document, made on purpose (see the
+        /// fixups in the crate's `normalize` source): error statuses decode
+        /// as [`types::Errors`](raw::types::Errors); transaction request
+        /// bodies use `TransactionRequest`; response types accept unknown
+        /// fields, unknown enum values (as strings) and values outside
+        /// documented patterns; `tags` and `benefit_types` take one
+        /// comma-separated string; `Product` is an enum selected by `type`
+        /// with an `Unknown` variant.
+        pub mod raw {
+            pub use super::$generated::builder;
+            pub use super::$generated::types;
+            pub use super::$generated::unions;
+            pub use super::$generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
+        }
+
+        /// Timeouts, retries and pacing from the client's [`CallSettings`](crate::CallSettings);
+        /// the generator's `api-version` header is dropped (see
+        /// [`CallSettings`](crate::CallSettings)).
+        impl progenitor_client::ClientHooks<crate::transport::CallSettings> for $generated::Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                use progenitor_client::ClientInfo as _;
+                self.inner().prepare(request, info.operation_id);
+                Ok(())
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                use progenitor_client::ClientInfo as _;
+                self.inner()
+                    .execute(self.client(), request, info.operation_id)
+                    .await
+            }
+        }
+    };
+}
+pub(crate) use raw_module;

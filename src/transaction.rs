@@ -1,0 +1,204 @@
+//! Creating transactions: the request, validated before it is sent.
+
+use crate::{validate, CalculationMode, Error};
+use serde_json::{json, Map, Value};
+
+/// How DVS processes a create or confirm (1.21.0; 1.0.0 has one mode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Mode {
+    /// DVS answers at once; the final status comes by polling or callback.
+    #[default]
+    Async,
+    /// DVS holds the request up to 180 s to answer with a final status.
+    Sync,
+}
+
+/// A transaction to create. `external_id` is your unique reference: it is
+/// what makes a create safe to recover when its response is lost.
+///
+/// ```
+/// let tx = dvs::NewTransaction::new("order-1042", 1234)
+///     .credit_party_mobile_number("+6595123100")
+///     .auto_confirm(true);
+/// assert!(tx.validate().is_ok());
+/// assert!(dvs::NewTransaction::new("", 1).validate().is_err());
+/// assert!(dvs::NewTransaction::new("x", 1).credit_party_mobile_number("6595").validate().is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct NewTransaction {
+    external_id: String,
+    product_id: i64,
+    auto_confirm: bool,
+    calculation_mode: Option<CalculationMode>,
+    source: Option<(String, String, f64)>,
+    destination: Option<(String, String, f64)>,
+    callback_url: Option<String>,
+    parties: Map<String, Value>,
+}
+
+impl NewTransaction {
+    /// A transaction of `product_id` with your reference `external_id`
+    /// (1 to 40 characters, unique in your account).
+    pub fn new(external_id: impl Into<String>, product_id: i64) -> Self {
+        Self {
+            external_id: external_id.into(),
+            product_id,
+            auto_confirm: false,
+            calculation_mode: None,
+            source: None,
+            destination: None,
+            callback_url: None,
+            parties: Map::new(),
+        }
+    }
+
+    /// Your reference.
+    pub fn external_id(&self) -> &str {
+        &self.external_id
+    }
+
+    /// The product.
+    pub fn product_id(&self) -> i64 {
+        self.product_id
+    }
+
+    /// Create and confirm in one call (default false: confirm separately
+    /// within 60 minutes).
+    pub fn auto_confirm(mut self, yes: bool) -> Self {
+        self.auto_confirm = yes;
+        self
+    }
+
+    /// For a ranged product: the sender pays `amount` of `unit` (e.g. `USD`).
+    pub fn source_amount(mut self, unit: impl Into<String>, amount: f64) -> Self {
+        self.calculation_mode = Some(CalculationMode::SourceAmount);
+        self.source = Some(("CURRENCY".into(), unit.into(), amount));
+        self
+    }
+
+    /// For a ranged product: the beneficiary gets `amount` of `unit`.
+    pub fn destination_amount(mut self, unit: impl Into<String>, amount: f64) -> Self {
+        self.calculation_mode = Some(CalculationMode::DestinationAmount);
+        self.destination = Some(("CURRENCY".into(), unit.into(), amount));
+        self
+    }
+
+    /// Where DVS posts status changes.
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callback_url = Some(url.into());
+        self
+    }
+
+    /// The beneficiary's mobile number (E.164), as most mobile products need.
+    pub fn credit_party_mobile_number(self, number: impl Into<String>) -> Self {
+        self.party_field("credit_party_identifier", "mobile_number", number.into())
+    }
+
+    /// The beneficiary's account number (bill payments).
+    pub fn credit_party_account_number(self, number: impl Into<String>) -> Self {
+        self.party_field("credit_party_identifier", "account_number", number.into())
+    }
+
+    /// Another field of a party object the product requires
+    /// (`sender`, `beneficiary`, `debit_party_identifier`,
+    /// `credit_party_identifier`, `statement_identifier`,
+    /// `additional_identifier`), e.g. `("sender", "first_name", "Ana")`.
+    pub fn party_field(mut self, party: &str, field: &str, value: impl Into<String>) -> Self {
+        let entry = self
+            .parties
+            .entry(party.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(o) = entry {
+            o.insert(field.to_string(), Value::String(value.into()));
+        }
+        self
+    }
+
+    /// Checks what can be checked before sending.
+    pub fn validate(&self) -> Result<(), Error> {
+        validate::external_id(&self.external_id)?;
+        if self.product_id < 1 {
+            return Err(Error::invalid("product_id", "must be at least 1"));
+        }
+        for (party, fields) in &self.parties {
+            for (field, value) in fields.as_object().into_iter().flatten() {
+                if field == "mobile_number" {
+                    let name = match party.as_str() {
+                        "credit_party_identifier" => "credit_party_identifier.mobile_number",
+                        "debit_party_identifier" => "debit_party_identifier.mobile_number",
+                        "sender" => "sender.mobile_number",
+                        _ => "beneficiary.mobile_number",
+                    };
+                    validate::mobile_number(name, value.as_str().unwrap_or_default())?;
+                }
+            }
+        }
+        for (what, amount) in [("source", &self.source), ("destination", &self.destination)] {
+            if let Some((_, _, a)) = amount {
+                if !a.is_finite() || *a <= 0.0 {
+                    return Err(Error::invalid(
+                        if what == "source" {
+                            "source.amount"
+                        } else {
+                            "destination.amount"
+                        },
+                        "must be a positive number",
+                    ));
+                }
+            }
+        }
+        if let Some(url) = &self.callback_url {
+            let parsed = reqwest::Url::parse(url)
+                .map_err(|e| Error::invalid("callback_url", e.to_string()))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(Error::invalid("callback_url", "must be http or https"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The JSON body DVS expects.
+    pub(crate) fn to_json(&self, with_callback: bool) -> Value {
+        let mut body = json!({
+            "external_id": self.external_id,
+            "product_id": self.product_id,
+            "auto_confirm": self.auto_confirm,
+        });
+        let o = body.as_object_mut().expect("object");
+        if let Some(mode) = &self.calculation_mode {
+            o.insert("calculation_mode".into(), json!(mode.as_str()));
+        }
+        for (key, amount) in [("source", &self.source), ("destination", &self.destination)] {
+            if let Some((unit_type, unit, amount)) = amount {
+                o.insert(
+                    key.into(),
+                    json!({"unit_type": unit_type, "unit": unit, "amount": amount}),
+                );
+            }
+        }
+        if with_callback {
+            if let Some(url) = &self.callback_url {
+                o.insert("callback_url".into(), json!(url));
+            }
+        }
+        for (k, v) in &self.parties {
+            o.insert(k.clone(), v.clone());
+        }
+        body
+    }
+
+    /// The body as a version's generated request type.
+    pub(crate) fn to_request<T: serde::de::DeserializeOwned>(
+        &self,
+        with_callback: bool,
+    ) -> Result<T, Error> {
+        self.validate()?;
+        let body = self.to_json(with_callback);
+        serde_path_to_error::deserialize(body).map_err(|e| Error::InvalidInput {
+            field: "transaction",
+            reason: format!("at `{}`: {}", e.path(), e.inner()),
+        })
+    }
+}

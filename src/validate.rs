@@ -1,0 +1,130 @@
+//! Input checks made before anything is sent.
+
+use crate::Error;
+
+/// An E.164 mobile number: `+`, a non-zero digit, then 6 to 14 digits.
+pub(crate) fn mobile_number(field: &'static str, value: &str) -> Result<(), Error> {
+    let digits = value
+        .strip_prefix('+')
+        .ok_or_else(|| Error::invalid(field, "an E.164 number starts with `+`"))?;
+    let ok = (7..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("`{value}` is not an E.164 number (+ and 7 to 15 digits, not starting with 0)"),
+        ))
+    }
+}
+
+/// A three-letter upper-case country code (ISO 3166-1 alpha-3, or DVS's
+/// regional codes such as `GXX` and `EXX`).
+pub(crate) fn country_code(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("`{value}` is not a three-letter upper-case country code"),
+        ))
+    }
+}
+
+/// A transaction `external_id`: 1 to 40 characters, not all white space.
+pub(crate) fn external_id(value: &str) -> Result<(), Error> {
+    let n = value.chars().count();
+    if n == 0 || n > 40 {
+        return Err(Error::invalid(
+            "external_id",
+            format!("must be 1 to 40 characters, not {n}"),
+        ));
+    }
+    if value.chars().all(char::is_whitespace) {
+        return Err(Error::invalid("external_id", "must not be blank"));
+    }
+    Ok(())
+}
+
+/// A page number: at least 1.
+pub(crate) fn page(value: u32) -> Result<(), Error> {
+    if value >= 1 {
+        Ok(())
+    } else {
+        Err(Error::invalid("page", "must be at least 1"))
+    }
+}
+
+/// A page size: 1 to 100.
+pub(crate) fn per_page(value: u32) -> Result<(), Error> {
+    if (1..=100).contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "per_page",
+            format!("must be 1 to 100, not {value}"),
+        ))
+    }
+}
+
+/// A transaction search window: `from` not after `to`, at most 24 hours.
+pub(crate) fn date_window(
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    to: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), Error> {
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            return Err(Error::invalid("from_date", "is after to_date"));
+        }
+        if to - from > chrono::Duration::hours(24) {
+            return Err(Error::invalid(
+                "to_date",
+                "the window from from_date to to_date exceeds 24 hours",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mobile_numbers() {
+        for ok in ["+6595123100", "+1234567", "+123456789012345"] {
+            assert!(mobile_number("m", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "6595123100",
+            "+0595123100",
+            "+123456",
+            "+1234567890123456",
+            "+65 9512",
+            "",
+        ] {
+            assert!(mobile_number("m", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn others() {
+        assert!(country_code("c", "GTM").is_ok());
+        assert!(country_code("c", "GXX").is_ok());
+        assert!(country_code("c", "gtm").is_err());
+        assert!(country_code("c", "GT").is_err());
+        assert!(external_id("order-1").is_ok());
+        assert!(external_id(&"x".repeat(40)).is_ok());
+        assert!(external_id(&"x".repeat(41)).is_err());
+        assert!(external_id("").is_err());
+        assert!(external_id("   ").is_err());
+        assert!(page(0).is_err() && page(1).is_ok());
+        assert!(per_page(0).is_err() && per_page(100).is_ok() && per_page(101).is_err());
+        let t = chrono::Utc::now();
+        assert!(date_window(Some(t - chrono::Duration::hours(24)), Some(t)).is_ok());
+        assert!(date_window(Some(t - chrono::Duration::hours(25)), Some(t)).is_err());
+        assert!(date_window(Some(t), Some(t - chrono::Duration::seconds(1))).is_err());
+    }
+}

@@ -1,0 +1,474 @@
+#![cfg(feature = "v1_0")]
+#![allow(non_snake_case)] // test functions are named after the spec's operationIds
+//! The request the raw 1.0.0 client sends for each operation of the spec:
+//! one call per operation with every parameter set, against a mock server
+//! answering with a valid body; the request received is checked in code and
+//! against the spec, and snapshotted under the operationId.
+
+mod request_capture;
+
+use dvs::v1_0::raw::{types, Client, Error, ResponseValue};
+use request_capture::{
+    assert_no_server_fields, assert_spec_check_rejects_bad_requests, capture, http_client,
+    mock_server, Captured, Spec,
+};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::num::NonZeroU32;
+
+const SPEC: &str = "dvs-1.0.0.json";
+
+/// Every operation test, by operationId; the functions are referenced so the
+/// list cannot name a test that does not exist.
+const COVERED: &[(&str, fn())] = &[
+    ("getServices", getServices),
+    ("getServiceById", getServiceById),
+    ("getCountries", getCountries),
+    ("getCountryByIsoCode", getCountryByIsoCode),
+    ("getOperators", getOperators),
+    ("getOperatorById", getOperatorById),
+    ("getBenefitTypes", getBenefitTypes),
+    ("getPromotions", getPromotions),
+    ("getPromotionById", getPromotionById),
+    ("getProducts", getProducts),
+    ("getProductById", getProductById),
+    ("postTransaction", postTransaction),
+    ("getTransactions", getTransactions),
+    ("getTransactionById", getTransactionById),
+    ("postTransactionConfirm", postTransactionConfirm),
+    ("postTransactionCancel", postTransactionCancel),
+    ("getBalances", getBalances),
+];
+
+/// Runs `call` against a server answering `status` with `response`; asserts
+/// the request is `expected` ("METHOD /path"), matches operation `op` of the
+/// spec, and equals its snapshot; asserts the response decoded with `status`.
+async fn run<T>(
+    op: &str,
+    expected: &str,
+    status: u16,
+    response: Value,
+    call: impl AsyncFnOnce(&Client) -> Result<ResponseValue<T>, Error<types::Errors>>,
+) -> Captured {
+    assert!(
+        COVERED.iter().any(|(name, _)| *name == op),
+        "{op} is not in COVERED"
+    );
+    let server = mock_server(status, response).await;
+    let client =
+        Client::new_with_client(&server.uri(), http_client(), dvs::CallSettings::default());
+    let result = call(&client).await;
+    let request = capture(&server).await;
+    assert_eq!(format!("{} {}", request.method, request.path), expected);
+    Spec::load(SPEC).check(op, &request);
+    insta::assert_json_snapshot!(op, request);
+    let response = result.unwrap_or_else(|e| panic!("{op}: {e}"));
+    assert_eq!(response.status().as_u16(), status);
+    request
+}
+
+fn nz(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).unwrap()
+}
+
+fn s(value: &str) -> String {
+    value.to_string()
+}
+
+fn body<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("a valid request body")
+}
+
+// Minimal valid response bodies.
+
+fn region() -> Value {
+    json!({"code": "GT-GU", "name": "Guatemala"})
+}
+
+fn country() -> Value {
+    json!({"iso_code": "GTM", "name": "Guatemala", "regions": [region()]})
+}
+
+fn operator() -> Value {
+    json!({"id": 1452, "name": "Tigo Guatemala", "country": country(), "regions": [region()]})
+}
+
+fn service() -> Value {
+    json!({"id": 1, "name": "Mobile"})
+}
+
+fn promotion() -> Value {
+    json!({
+        "id": 3021, "title": "Double airtime", "description": "Twice the airtime on top-ups.",
+        "terms": null, "start_date": "2024-05-01T00:00:00Z", "end_date": "2024-05-31T23:59:59Z",
+        "operator": {"id": 1452, "name": "Tigo Guatemala",
+                     "country": {"iso_code": "GTM", "name": "Guatemala"}},
+        "products": [{"id": 61234, "name": "Tigo 50 GTQ", "description": "50 GTQ airtime",
+                      "type": "FIXED_VALUE_RECHARGE"}]
+    })
+}
+
+fn product() -> Value {
+    let currency =
+        |unit: &str, amount: f64| json!({"unit_type": "CURRENCY", "unit": unit, "amount": amount});
+    json!({
+        "id": 61234, "name": "Tigo 50 GTQ", "description": "50 GTQ airtime", "tags": ["AIRTIME"],
+        "service": {"id": 1, "name": "Mobile"}, "operator": operator(), "regions": [region()],
+        "type": "FIXED_VALUE_RECHARGE", "validity": null,
+        "required_debit_party_identifier_fields": [],
+        "required_credit_party_identifier_fields": [["mobile_number"]],
+        "required_sender_fields": [], "required_beneficiary_fields": [],
+        "required_statement_identifier_fields": [],
+        "availability_zones": ["INTERNATIONAL"],
+        "source": currency("USD", 6.5), "destination": currency("GTQ", 50.0),
+        "prices": {"wholesale": {"unit_type": "CURRENCY", "unit": "USD", "amount": 6.2, "fee": 0.0},
+                   "retail": null},
+        "rates": {"base": 7.69, "wholesale": 8.06, "retail": null},
+        "benefits": [], "promotions": []
+    })
+}
+
+fn transaction(status_id: u32, class_id: u32, message: &str) -> Value {
+    json!({
+        "id": 4100123456_u64, "external_id": "ord-2024-05-01-000123",
+        "creation_date": "2024-05-01T10:15:00Z",
+        "status": {"id": status_id, "message": message, "class": {"id": class_id, "message": message}}
+    })
+}
+
+fn created() -> Value {
+    transaction(10000, 1, "CREATED")
+}
+
+// One test per operation.
+
+#[tokio::test]
+async fn getServices() {
+    run(
+        "getServices",
+        "GET /services",
+        200,
+        json!([service()]),
+        async |c| c.get_services().page(2_u32).per_page(25_u32).send().await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn getServiceById() {
+    run(
+        "getServiceById",
+        "GET /services/1",
+        200,
+        service(),
+        async |c| c.get_service_by_id().service_id(1_i64).send().await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn getCountries() {
+    run(
+        "getCountries",
+        "GET /countries",
+        200,
+        json!([country()]),
+        async |c| c.get_countries().page(1_u32).per_page(100_u32).send().await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn getCountryByIsoCode() {
+    run(
+        "getCountryByIsoCode",
+        "GET /countries/GTM",
+        200,
+        country(),
+        async |c| {
+            c.get_country_by_iso_code()
+                .country_iso_code(s("GTM"))
+                .send()
+                .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn getOperators() {
+    run(
+        "getOperators",
+        "GET /operators",
+        200,
+        json!([operator()]),
+        async |c| {
+            c.get_operators()
+                .country_iso_code(s("GTM"))
+                .page(1_u32)
+                .per_page(50_u32)
+                .send()
+                .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn getOperatorById() {
+    run(
+        "getOperatorById",
+        "GET /operators/1452",
+        200,
+        operator(),
+        async |c| c.get_operator_by_id().operator_id(1452_i64).send().await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn getBenefitTypes() {
+    let benefit_types = json!([{"name": "TALKTIME"}, {"name": "DATA"}]);
+    run(
+        "getBenefitTypes",
+        "GET /benefit-types",
+        200,
+        benefit_types,
+        async |c| {
+            c.get_benefit_types()
+                .page(1_u32)
+                .per_page(50_u32)
+                .send()
+                .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn getPromotions() {
+    run(
+        "getPromotions",
+        "GET /promotions",
+        200,
+        json!([promotion()]),
+        async |c| {
+            c.get_promotions()
+                .country_iso_code(s("GTM"))
+                .operator_id(1452_i64)
+                .product_id(nz(61234))
+                .page(1_u32)
+                .per_page(20_u32)
+                .send()
+                .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn getPromotionById() {
+    run(
+        "getPromotionById",
+        "GET /promotions/3021",
+        200,
+        promotion(),
+        async |c| c.get_promotion_by_id().promotion_id(nz(3021)).send().await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn getProducts() {
+    let request = run(
+        "getProducts",
+        "GET /products",
+        200,
+        json!([product()]),
+        async |c| {
+            c.get_products()
+                .type_(s("FIXED_VALUE_RECHARGE"))
+                .service_id(1_i64)
+                .tags("AIRTIME,FEATURED")
+                .country_iso_code(s("GTM"))
+                .operator_id(1452_i64)
+                .region(s("GT-GU"))
+                .benefit_types("TALKTIME,DATA")
+                .page(1_u32)
+                .per_page(100_u32)
+                .send()
+                .await
+        },
+    )
+    .await;
+    // One comma-joined pair each, not one pair per item.
+    assert_eq!(request.query_values("tags"), ["AIRTIME,FEATURED"]);
+    assert_eq!(request.query_values("benefit_types"), ["TALKTIME,DATA"]);
+    // 1.0.0 has no Accept-Language parameter.
+    assert_eq!(request.header("accept-language"), None);
+}
+
+#[tokio::test]
+async fn getProductById() {
+    run(
+        "getProductById",
+        "GET /products/61234",
+        200,
+        product(),
+        async |c| c.get_product_by_id().product_id(nz(61234)).send().await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn postTransaction() {
+    let create: types::TransactionRequest = body(json!({
+        "external_id": "ord-2024-05-01-000123",
+        "product_id": 61234,
+        "auto_confirm": true,
+        "credit_party_identifier": {"mobile_number": "+50212345678"},
+        "callback_url": "https://partner.example.com/dvs/callbacks"
+    }));
+    let request = run(
+        "postTransaction",
+        "POST /transactions",
+        201,
+        created(),
+        async |c| c.post_transaction().body(create).send().await,
+    )
+    .await;
+    assert_no_server_fields(&request.body);
+    assert_eq!(request.body["auto_confirm"], true);
+    assert_eq!(
+        request.body["credit_party_identifier"]["mobile_number"],
+        "+50212345678"
+    );
+}
+
+#[tokio::test]
+async fn getTransactions() {
+    let from = "2024-05-01T00:00:00Z"
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .unwrap();
+    let to = "2024-05-01T23:59:59Z"
+        .parse::<chrono::DateTime<chrono::Utc>>()
+        .unwrap();
+    let request = run(
+        "getTransactions",
+        "GET /transactions",
+        200,
+        json!([created()]),
+        async |c| {
+            c.get_transactions()
+                .external_id("ord-2024-05-01-000123")
+                .product_type(s("FIXED_VALUE_RECHARGE"))
+                .service_id(1_i64)
+                .country_iso_code(s("GTM"))
+                .operator_id(1452_i64)
+                .status_id(70000_i64)
+                .credit_party_mobile_number(s("+50212345678"))
+                .credit_party_account_number(s("1234567890"))
+                .from_date(from)
+                .to_date(to)
+                .page(1_u32)
+                .per_page(50_u32)
+                .send()
+                .await
+        },
+    )
+    .await;
+    // `+` survives the query encoding.
+    assert_eq!(
+        request.query_values("credit_party_mobile_number"),
+        ["+50212345678"]
+    );
+}
+
+#[tokio::test]
+async fn getTransactionById() {
+    run(
+        "getTransactionById",
+        "GET /transactions/4100123456",
+        200,
+        created(),
+        async |c| {
+            c.get_transaction_by_id()
+                .transaction_id(4100123456_i64)
+                .send()
+                .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn postTransactionConfirm() {
+    let expected = "POST /transactions/4100123456/confirm";
+    let confirmed = transaction(20000, 2, "CONFIRMED");
+    run(
+        "postTransactionConfirm",
+        expected,
+        202,
+        confirmed,
+        async |c| {
+            c.post_transaction_confirm()
+                .transaction_id(4100123456_i64)
+                .send()
+                .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn postTransactionCancel() {
+    let expected = "POST /transactions/4100123456/cancel";
+    let cancelled = transaction(40000, 4, "CANCELLED");
+    run(
+        "postTransactionCancel",
+        expected,
+        202,
+        cancelled,
+        async |c| {
+            c.post_transaction_cancel()
+                .transaction_id(4100123456_i64)
+                .send()
+                .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn getBalances() {
+    let balances = json!([{"id": 1, "unit_type": "CURRENCY", "unit": "USD",
+                           "available": 1500.0, "holding": 25.0, "credit_limit": 0.0}]);
+    run("getBalances", "GET /balances", 200, balances, async |c| {
+        c.get_balances()
+            .unit_type(s("CURRENCY"))
+            .unit("USD")
+            .page(1_u32)
+            .per_page(50_u32)
+            .send()
+            .await
+    })
+    .await;
+}
+
+/// A spec operation without a request test above fails here.
+#[test]
+fn every_spec_operation_has_a_request_test() {
+    let operations = Spec::load(SPEC).operation_ids();
+    assert_eq!(operations.len(), 17, "operations in {SPEC}");
+    let spec: BTreeSet<String> = operations.into_iter().collect();
+    assert_eq!(spec.len(), 17, "operationIds are unique");
+    let covered: BTreeSet<String> = COVERED.iter().map(|(op, _)| op.to_string()).collect();
+    assert_eq!(covered.len(), COVERED.len(), "an operation is listed twice");
+    assert_eq!(covered, spec);
+}
+
+/// The spec check used above is not vacuous.
+#[test]
+fn the_spec_check_rejects_bad_requests() {
+    assert_spec_check_rejects_bad_requests(SPEC, "postTransaction", "/transactions");
+}
