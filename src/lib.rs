@@ -3,8 +3,10 @@
 #![warn(missing_docs)]
 
 mod config;
+mod convert;
 mod error;
 mod filters;
+mod flows;
 mod open_enum;
 mod page;
 mod pin;
@@ -16,6 +18,7 @@ mod transport;
 mod validate;
 
 pub use config::{ClientBuilder, Credentials, Environment, FromConfig};
+pub use convert::Localized;
 pub use error::{ApiErrorItem, Error, ErrorCode, Outcome};
 pub use filters::{DiscoveryFilter, ProductFilter, PromotionFilter, TransactionFilter};
 pub use page::{Page, Paginator, RateLimit};

@@ -167,10 +167,6 @@ impl CallSettings {
         }))
     }
 
-    pub(crate) fn retry_policy(&self) -> RetryPolicy {
-        self.0.retry
-    }
-
     fn timeout(&self, class: CallClass) -> Duration {
         match class {
             CallClass::Read | CallClass::Lookup => self.0.timeouts.read,

@@ -15,3 +15,21 @@ mod generated {
 }
 
 crate::raw::raw_module!(generated, "1.21.0");
+
+mod client;
+
+pub use client::{Client, CreditParty};
+/// A transaction as DVS returns it (responses and callbacks).
+pub use generated::types::Transaction;
+/// A product, selected by its `type`; [`Product::Unknown`] keeps a type
+/// this crate does not know as raw JSON.
+pub use generated::unions::Product;
+
+crate::product::product_accessors!(Product {
+    FixedValueRecharge,
+    RangedValueRecharge,
+    FixedValuePinPurchase,
+    RangedValuePinPurchase,
+    RangedValuePayment
+});
+crate::flows::transaction_accessors!(Transaction);

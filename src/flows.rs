@@ -1,0 +1,231 @@
+//! The transaction flows that must never lose or duplicate a transaction,
+//! written once for every API version.
+
+use crate::{Error, ErrorCode, NewTransaction, StatusClass};
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// What the flows read of a version's transaction type.
+pub(crate) trait TxView {
+    fn tx_id(&self) -> Option<i64>;
+    fn tx_external_id(&self) -> &str;
+    fn tx_product_id(&self) -> Option<i64>;
+    fn tx_class(&self) -> StatusClass;
+}
+
+/// The create may have been applied without our seeing the answer.
+fn maybe_applied(e: &Error) -> bool {
+    e.outcome_unknown() || e.status().is_some_and(|s| s >= 500)
+}
+
+/// Creates a transaction so that it exists exactly once.
+///
+/// `external_id` is the idempotency key. When the outcome of a create is
+/// unknown (timeout, connection lost after sending, 5xx) or DVS answers
+/// 1007001 (external id already used), the transaction is looked up by
+/// `external_id` and returned. A create is sent again only when the look-up
+/// proves no transaction exists; DVS refuses a second transaction with the
+/// same `external_id`, so even a late first create cannot make two.
+pub(crate) async fn create<T, S, SF, L, LF>(
+    new: &NewTransaction,
+    send: S,
+    lookup: L,
+) -> Result<T, Error>
+where
+    T: TxView,
+    S: Fn() -> SF,
+    SF: Future<Output = Result<T, Error>>,
+    L: Fn() -> LF,
+    LF: Future<Output = Result<Option<T>, Error>>,
+{
+    const SENDS: usize = 3;
+    let mut last = None;
+    for _ in 0..SENDS {
+        let err = match send().await {
+            Ok(tx) => return Ok(tx),
+            Err(e) => e,
+        };
+        let duplicate = err.has_code(ErrorCode::ExternalIdAlreadyUsed);
+        if !duplicate && !maybe_applied(&err) {
+            return Err(err);
+        }
+        tracing::info!(
+            external_id = new.external_id(),
+            duplicate,
+            "create outcome unknown or external id in use; looking the transaction up"
+        );
+        match lookup().await {
+            Ok(Some(tx)) => {
+                if tx.tx_product_id().is_some_and(|p| p != new.product_id()) {
+                    // The reference belongs to a transaction of another product.
+                    return Err(err);
+                }
+                return Ok(tx);
+            }
+            // DVS says the reference is used but shows no transaction: do not
+            // guess; report the conflict.
+            Ok(None) if duplicate => return Err(err),
+            // Proven absent: sending again is safe.
+            Ok(None) => last = Some(err),
+            // Still unknown: the error says so (outcome unknown).
+            Err(_) => return Err(err),
+        }
+    }
+    Err(last.expect("at least one send"))
+}
+
+/// Confirms (or cancels) a transaction, recovering a lost response by
+/// reading the transaction back. `done_code` is the DVS code meaning the
+/// action was already applied (1007002 for confirm, 1007005 for cancel).
+pub(crate) async fn act<T, S, SF, G, GF>(done_code: ErrorCode, send: S, get: G) -> Result<T, Error>
+where
+    T: TxView,
+    S: Fn() -> SF,
+    SF: Future<Output = Result<T, Error>>,
+    G: Fn() -> GF,
+    GF: Future<Output = Result<T, Error>>,
+{
+    let err = match send().await {
+        Ok(tx) => return Ok(tx),
+        Err(e) => e,
+    };
+    if err.has_code(done_code) {
+        return get().await;
+    }
+    if !maybe_applied(&err) {
+        return Err(err);
+    }
+    let Ok(tx) = get().await else {
+        return Err(err);
+    };
+    if tx.tx_class() != StatusClass::Created {
+        return Ok(tx);
+    }
+    // Still CREATED: the action did not land. Sending it again is safe: a
+    // duplicate is answered with `done_code`.
+    match send().await {
+        Ok(tx) => Ok(tx),
+        Err(e) if e.has_code(done_code) => get().await,
+        Err(e) => Err(e),
+    }
+}
+
+/// Polls until the transaction's status is final, with capped exponential
+/// backoff, or the deadline passes.
+pub(crate) async fn await_final<T, G, GF>(id: i64, deadline: Duration, get: G) -> Result<T, Error>
+where
+    T: TxView,
+    G: Fn() -> GF,
+    GF: Future<Output = Result<T, Error>>,
+{
+    let started = Instant::now();
+    let mut delay = Duration::from_millis(250);
+    let mut last_status = StatusClass::Unknown {
+        id: 0,
+        message: None,
+    };
+    loop {
+        match get().await {
+            Ok(tx) if tx.tx_class().is_final() => return Ok(tx),
+            Ok(tx) => last_status = tx.tx_class(),
+            Err(e) if e.is_retryable() => {}
+            Err(e) => return Err(e),
+        }
+        if started.elapsed() + delay > deadline {
+            return Err(Error::NotFinal { id, last_status });
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(15));
+    }
+}
+
+/// Checks a callback against the transaction as DVS reports it now.
+/// Callbacks are not signed: anyone who knows the URL can post one.
+pub(crate) async fn verify_callback<T, G, GF>(claimed: T, get: G) -> Result<T, Error>
+where
+    T: TxView,
+    G: FnOnce(i64) -> GF,
+    GF: Future<Output = Result<T, Error>>,
+{
+    let id = claimed
+        .tx_id()
+        .ok_or_else(|| Error::invalid("callback", "carries no transaction id"))?;
+    let actual = get(id).await?;
+    if actual.tx_external_id() != claimed.tx_external_id() {
+        return Err(Error::invalid(
+            "callback",
+            "external_id differs from the transaction's",
+        ));
+    }
+    let (claimed_class, actual_class) = (claimed.tx_class(), actual.tx_class());
+    if claimed_class != actual_class && !claimed_class.can_change_to(&actual_class) {
+        return Err(Error::invalid(
+            "callback",
+            format!("claims status {claimed_class}, DVS reports {actual_class}"),
+        ));
+    }
+    Ok(actual)
+}
+
+/// Implements status accessors and [`TxView`] on a version's generated
+/// transaction type.
+macro_rules! transaction_accessors {
+    ($tx:ty) => {
+        impl $tx {
+            /// The transaction id (absent only in a malformed response).
+            pub fn transaction_id(&self) -> Option<i64> {
+                self.id.as_ref().map(|id| id.0)
+            }
+
+            /// The status class, from its id (open to classes added later).
+            pub fn status_class(&self) -> $crate::StatusClass {
+                match self.status.as_ref().and_then(|s| s.class.as_ref()) {
+                    Some(c) => $crate::StatusClass::from_parts(c.id, &c.message.0),
+                    None => $crate::StatusClass::Unknown {
+                        id: 0,
+                        message: None,
+                    },
+                }
+            }
+
+            /// The detailed status (e.g. `DECLINED-INVALID-CREDIT-PARTY`).
+            pub fn detailed_status(&self) -> Option<$crate::Status> {
+                self.status
+                    .as_ref()
+                    .and_then(|s| s.message.as_ref())
+                    .map(|m| $crate::Status::from(m.0.as_str()))
+            }
+
+            /// No further status is expected (but `COMPLETED` may rarely turn `REVERSED`).
+            pub fn is_final(&self) -> bool {
+                self.status_class().is_final()
+            }
+
+            /// The value was delivered.
+            pub fn is_success(&self) -> bool {
+                self.status_class().is_success()
+            }
+
+            /// The PIN of a PIN-based product, once delivered.
+            pub fn pin(&self) -> Option<&$crate::Pin> {
+                self.pin.as_ref()
+            }
+        }
+
+        impl $crate::flows::TxView for $tx {
+            fn tx_id(&self) -> Option<i64> {
+                self.transaction_id()
+            }
+            fn tx_external_id(&self) -> &str {
+                &self.external_id
+            }
+            fn tx_product_id(&self) -> Option<i64> {
+                self.product.as_ref().map(|p| p.id)
+            }
+            fn tx_class(&self) -> $crate::StatusClass {
+                self.status_class()
+            }
+        }
+    };
+}
+pub(crate) use transaction_accessors;

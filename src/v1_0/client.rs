@@ -1,0 +1,488 @@
+//! The DVS 1.0.0 client.
+
+use super::generated as g;
+use super::{Product, Transaction};
+use crate::convert::{self, n32, positive, to_raw};
+use crate::flows;
+use crate::{
+    validate, CallSettings, ClientBuilder, DiscoveryFilter, Error, ErrorCode, NewTransaction,
+    Outcome, Paginator, ProductFilter, PromotionFilter, TransactionFilter,
+};
+use g::types;
+use std::time::Duration;
+
+/// The DVS 1.0.0 client: discovery and transactions that never
+/// double-spend (single-mode transactions, four product types). Cheap to clone; clones share one connection pool.
+///
+/// ```no_run
+/// use dvs::{v1_0, Credentials, Environment, NewTransaction, ProductFilter};
+/// # async fn run() -> Result<(), dvs::Error> {
+/// let client = v1_0::Client::builder()
+///     .environment(Environment::Sandbox)
+///     .credentials(Credentials::new("key", "secret"))
+///     .build()?;
+/// let products = client.products(ProductFilter::new().country("GTM"))?.collect_all().await?;
+/// let tx = NewTransaction::new("order-1042", products[0].id())
+///     .credit_party_mobile_number("+50212345100")
+///     .auto_confirm(true);
+/// let created = client.create_transaction(&tx).await?;
+/// let done = client
+///     .await_final(created.transaction_id().unwrap(), std::time::Duration::from_secs(120))
+///     .await?;
+/// println!("{}", done.status_class());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    raw: g::Client,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use progenitor_client::ClientInfo as _;
+        f.debug_struct("v1_0::Client")
+            .field("base_url", &self.raw.baseurl())
+            .field("settings", self.raw.inner())
+            .finish()
+    }
+}
+
+impl crate::config::private::Sealed for Client {}
+
+impl crate::FromConfig for Client {
+    fn from_parts(base_url: String, http: reqwest::Client, settings: CallSettings) -> Self {
+        Self {
+            raw: g::Client::new_with_client(&base_url, http, settings),
+        }
+    }
+}
+
+impl Client {
+    /// A builder (sandbox by default).
+    pub fn builder() -> ClientBuilder<Self> {
+        ClientBuilder::default()
+    }
+
+    /// The generated client underneath, for anything the facade does not cover.
+    pub fn raw(&self) -> &super::raw::Client {
+        &self.raw
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        use progenitor_client::ClientInfo as _;
+        self.raw.baseurl()
+    }
+
+    // ----- discovery -------------------------------------------------------
+
+    /// Services.
+    pub fn services(&self) -> Paginator<types::Service> {
+        let raw = self.raw.clone();
+        Paginator::new(move |page, per_page| {
+            let raw = raw.clone();
+            async move {
+                let req = raw
+                    .get_services()
+                    .page(n32("page", page)?)
+                    .per_page(n32("per_page", per_page)?);
+                convert::page(req.send().await)
+            }
+        })
+    }
+
+    /// One service.
+    pub async fn service(&self, id: i64) -> Result<types::Service, Error> {
+        let id = to_raw::<types::ServiceId>("service_id", positive("service_id", id)?)?;
+        convert::value(self.raw.get_service_by_id().service_id(id).send().await)
+    }
+
+    /// Countries.
+    pub fn countries(&self) -> Paginator<types::Country> {
+        let raw = self.raw.clone();
+        Paginator::new(move |page, per_page| {
+            let raw = raw.clone();
+            async move {
+                let req = raw
+                    .get_countries()
+                    .page(n32("page", page)?)
+                    .per_page(n32("per_page", per_page)?);
+                convert::page(req.send().await)
+            }
+        })
+    }
+
+    /// One country, by ISO code.
+    pub async fn country(&self, iso_code: &str) -> Result<types::Country, Error> {
+        validate::country_code("country_iso_code", iso_code)?;
+        let code = to_raw::<types::CountryIsoCode>("country_iso_code", iso_code)?;
+        convert::value(
+            self.raw
+                .get_country_by_iso_code()
+                .country_iso_code(code)
+                .send()
+                .await,
+        )
+    }
+
+    /// Operators (only `country_iso_code` filters this list in 1.0.0).
+    pub fn operators(&self, filter: DiscoveryFilter) -> Result<Paginator<types::Operator>, Error> {
+        filter.validate()?;
+        if filter.service_id.is_some() || filter.subservice_id.is_some() {
+            return Err(unsupported("service_id"));
+        }
+        let raw = self.raw.clone();
+        Ok(Paginator::new(move |page, per_page| {
+            let (raw, filter) = (raw.clone(), filter.clone());
+            async move {
+                let mut req = raw
+                    .get_operators()
+                    .page(n32("page", page)?)
+                    .per_page(n32("per_page", per_page)?);
+                if let Some(c) = filter.country_iso_code {
+                    req = req
+                        .country_iso_code(to_raw::<types::CountryIsoCode>("country_iso_code", c)?);
+                }
+                convert::page(req.send().await)
+            }
+        }))
+    }
+
+    /// One operator.
+    pub async fn operator(&self, id: i64) -> Result<types::Operator, Error> {
+        let id = to_raw::<types::OperatorId>("operator_id", positive("operator_id", id)?)?;
+        convert::value(self.raw.get_operator_by_id().operator_id(id).send().await)
+    }
+
+    /// Benefit types.
+    pub fn benefit_types(&self) -> Paginator<types::BenefitType> {
+        let raw = self.raw.clone();
+        Paginator::new(move |page, per_page| {
+            let raw = raw.clone();
+            async move {
+                let req = raw
+                    .get_benefit_types()
+                    .page(n32("page", page)?)
+                    .per_page(n32("per_page", per_page)?);
+                convert::page(req.send().await)
+            }
+        })
+    }
+
+    /// Promotions.
+    pub fn promotions(
+        &self,
+        filter: PromotionFilter,
+    ) -> Result<Paginator<types::Promotion>, Error> {
+        filter.validate()?;
+        if filter.language.is_some() {
+            return Err(unsupported("language"));
+        }
+        let raw = self.raw.clone();
+        Ok(Paginator::new(move |page, per_page| {
+            let (raw, filter) = (raw.clone(), filter.clone());
+            async move {
+                let mut req = raw
+                    .get_promotions()
+                    .page(n32("page", page)?)
+                    .per_page(n32("per_page", per_page)?);
+                if let Some(c) = filter.country_iso_code {
+                    req = req
+                        .country_iso_code(to_raw::<types::CountryIsoCode>("country_iso_code", c)?);
+                }
+                if let Some(o) = filter.operator_id {
+                    req = req.operator_id(to_raw::<types::OperatorId>("operator_id", o)?);
+                }
+                if let Some(p) = filter.product_id {
+                    req = req.product_id(to_raw::<types::ProductId>("product_id", p)?);
+                }
+                convert::page(req.send().await)
+            }
+        }))
+    }
+
+    /// One promotion.
+    pub async fn promotion(&self, id: i64) -> Result<types::Promotion, Error> {
+        let id = to_raw::<types::PromotionId>("promotion_id", positive("promotion_id", id)?)?;
+        convert::value(self.raw.get_promotion_by_id().promotion_id(id).send().await)
+    }
+
+    /// Products, of every type; a type this crate does not know comes as
+    /// [`Product::Unknown`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: dvs::v1_0::Client) -> Result<(), dvs::Error> {
+    /// use futures::StreamExt;
+    /// let mut items = std::pin::pin!(client
+    ///     .products(dvs::ProductFilter::new().region("GTM"))?
+    ///     .concurrency(4)
+    ///     .items());
+    /// while let Some(product) = items.next().await {
+    ///     let product = product?;
+    ///     println!("{} {} {}", product.id(), product.product_type(), product.name());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn products(&self, filter: ProductFilter) -> Result<Paginator<Product>, Error> {
+        filter.validate()?;
+        if filter.subservice_id.is_some() {
+            return Err(unsupported("subservice_id"));
+        }
+        if filter.language.is_some() {
+            return Err(unsupported("language"));
+        }
+        let raw = self.raw.clone();
+        Ok(Paginator::new(move |page, per_page| {
+            let (raw, filter) = (raw.clone(), filter.clone());
+            async move {
+                let mut req = raw
+                    .get_products()
+                    .page(n32("page", page)?)
+                    .per_page(n32("per_page", per_page)?);
+                if let Some(t) = &filter.product_type {
+                    req = req.type_(to_raw::<types::ProductTypes>("type", t.as_str())?);
+                }
+                if let Some(s) = filter.service_id {
+                    req = req.service_id(to_raw::<types::ServiceId>("service_id", s)?);
+                }
+                if let Some(tags) = filter.tags_param() {
+                    req = req.tags(tags);
+                }
+                if let Some(c) = &filter.country_iso_code {
+                    req = req
+                        .country_iso_code(to_raw::<types::CountryIsoCode>("country_iso_code", c)?);
+                }
+                if let Some(o) = filter.operator_id {
+                    req = req.operator_id(to_raw::<types::OperatorId>("operator_id", o)?);
+                }
+                if let Some(r) = &filter.region {
+                    req = req.region(to_raw::<types::RegionCode>("region", r)?);
+                }
+                if let Some(b) = filter.benefit_types_param() {
+                    req = req.benefit_types(b);
+                }
+                convert::page(req.send().await)
+            }
+        }))
+    }
+
+    /// One product.
+    pub async fn product(&self, id: i64) -> Result<Product, Error> {
+        let id = to_raw::<types::ProductId>("product_id", positive("product_id", id)?)?;
+        convert::value(self.raw.get_product_by_id().product_id(id).send().await)
+    }
+
+    /// Account balances.
+    pub fn balances(&self) -> Paginator<types::Balance> {
+        let raw = self.raw.clone();
+        Paginator::new(move |page, per_page| {
+            let raw = raw.clone();
+            async move {
+                let req = raw
+                    .get_balances()
+                    .page(n32("page", page)?)
+                    .per_page(n32("per_page", per_page)?);
+                convert::page(req.send().await)
+            }
+        })
+    }
+
+    // ----- transactions ----------------------------------------------------
+
+    /// Creates a transaction, exactly once.
+    ///
+    /// `external_id` is the idempotency key: when the outcome is unknown
+    /// (timeout, connection lost after sending, 5xx) or DVS answers 1007001,
+    /// the transaction is looked up by `external_id` and returned; a second
+    /// create is sent only when the look-up proves none exists. If even the
+    /// look-up fails, the error says the outcome is unknown
+    /// ([`Error::outcome_unknown`]): look the transaction up later with
+    /// [`Client::transaction_by_external_id`]; never create it again under a
+    /// new `external_id`.
+    pub async fn create_transaction(&self, tx: &NewTransaction) -> Result<Transaction, Error> {
+        let body: types::TransactionRequest = tx.to_request(true)?;
+        let outcome = Outcome::Unknown {
+            external_id: Some(tx.external_id().to_string()),
+        };
+        flows::create(
+            tx,
+            || {
+                let (body, outcome) = (body.clone(), outcome.clone());
+                async move {
+                    let r = self.raw.post_transaction().body(body).send().await;
+                    Ok(convert::result(r, outcome)?.into_inner())
+                }
+            },
+            || self.transaction_by_external_id(tx.external_id()),
+        )
+        .await
+    }
+
+    /// Confirms a created transaction (within 60 minutes of creation). A lost
+    /// response is recovered by reading the transaction back; a duplicate
+    /// confirm (1007002) returns the transaction as it is.
+    pub async fn confirm_transaction(&self, id: i64) -> Result<Transaction, Error> {
+        let tid =
+            to_raw::<types::TransactionId>("transaction_id", positive("transaction_id", id)?)?;
+        flows::act(
+            ErrorCode::AlreadyConfirmed,
+            || {
+                let tid = tid.clone();
+                async move {
+                    let r = self
+                        .raw
+                        .post_transaction_confirm()
+                        .transaction_id(tid)
+                        .send()
+                        .await;
+                    Ok(convert::result(r, Outcome::Unknown { external_id: None })?.into_inner())
+                }
+            },
+            || self.transaction(id),
+        )
+        .await
+    }
+
+    /// Cancels a transaction that is still `CREATED`, releasing the held amount.
+    pub async fn cancel_transaction(&self, id: i64) -> Result<Transaction, Error> {
+        let tid =
+            to_raw::<types::TransactionId>("transaction_id", positive("transaction_id", id)?)?;
+        flows::act(
+            ErrorCode::AlreadyCancelled,
+            || {
+                let tid = tid.clone();
+                async move {
+                    let r = self
+                        .raw
+                        .post_transaction_cancel()
+                        .transaction_id(tid)
+                        .send()
+                        .await;
+                    Ok(convert::result(r, Outcome::Unknown { external_id: None })?.into_inner())
+                }
+            },
+            || self.transaction(id),
+        )
+        .await
+    }
+
+    /// One transaction, by id.
+    pub async fn transaction(&self, id: i64) -> Result<Transaction, Error> {
+        let tid =
+            to_raw::<types::TransactionId>("transaction_id", positive("transaction_id", id)?)?;
+        convert::value(
+            self.raw
+                .get_transaction_by_id()
+                .transaction_id(tid)
+                .send()
+                .await,
+        )
+    }
+
+    /// The transaction with your reference `external_id`, if any.
+    pub async fn transaction_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<Option<Transaction>, Error> {
+        let page = self
+            .transactions(TransactionFilter::new().external_id(external_id))?
+            .first_page()
+            .await?;
+        Ok(page
+            .items
+            .into_iter()
+            .find(|t| t.external_id == external_id))
+    }
+
+    /// Transactions matching a filter (the last 24 hours by default).
+    pub fn transactions(&self, filter: TransactionFilter) -> Result<Paginator<Transaction>, Error> {
+        filter.validate()?;
+        if filter.subservice_id.is_some() {
+            return Err(unsupported("subservice_id"));
+        }
+        let raw = self.raw.clone();
+        Ok(Paginator::new(move |page, per_page| {
+            let (raw, f) = (raw.clone(), filter.clone());
+            async move {
+                let mut req = raw
+                    .get_transactions()
+                    .page(n32("page", page)?)
+                    .per_page(n32("per_page", per_page)?);
+                if let Some(e) = f.external_id {
+                    req = req.external_id(to_raw::<types::GetTransactionsExternalId>(
+                        "external_id",
+                        e,
+                    )?);
+                }
+                if let Some(t) = f.product_type {
+                    req = req
+                        .product_type(to_raw::<types::ProductTypes>("product_type", t.as_str())?);
+                }
+                if let Some(s) = f.service_id {
+                    req = req.service_id(to_raw::<types::ServiceId>("service_id", s)?);
+                }
+                if let Some(c) = f.country_iso_code {
+                    req = req
+                        .country_iso_code(to_raw::<types::CountryIsoCode>("country_iso_code", c)?);
+                }
+                if let Some(o) = f.operator_id {
+                    req = req.operator_id(to_raw::<types::OperatorId>("operator_id", o)?);
+                }
+                if let Some(s) = f.status {
+                    req = req.status_id(s.id());
+                }
+                if let Some(m) = f.credit_party_mobile_number {
+                    req = req.credit_party_mobile_number(to_raw::<types::E164>(
+                        "credit_party_mobile_number",
+                        m,
+                    )?);
+                }
+                if let Some(a) = f.credit_party_account_number {
+                    req = req.credit_party_account_number(to_raw::<types::AccountNumber>(
+                        "credit_party_account_number",
+                        a,
+                    )?);
+                }
+                if let Some(d) = f.from_date {
+                    req = req.from_date(d);
+                }
+                if let Some(d) = f.to_date {
+                    req = req.to_date(d);
+                }
+                convert::page(req.send().await)
+            }
+        }))
+    }
+
+    /// Polls a transaction until its status is final (capped backoff), or
+    /// fails with [`Error::NotFinal`] carrying the last status seen.
+    pub async fn await_final(&self, id: i64, deadline: Duration) -> Result<Transaction, Error> {
+        flows::await_final(id, deadline, || self.transaction(id)).await
+    }
+
+    /// Parses a callback body (the transaction DVS posts to `callback_url`).
+    /// Do not act on it before [`Client::verify_callback`]: callbacks are not
+    /// signed.
+    pub fn parse_callback(body: &[u8]) -> Result<Transaction, Error> {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+        })
+    }
+
+    /// Parses a callback body and checks it against the transaction as DVS
+    /// reports it (same id and `external_id`, a status that agrees), and
+    /// returns DVS's version. DVS does not sign callbacks, so anyone who
+    /// knows the URL can post one: never trust a callback without this.
+    pub async fn verify_callback(&self, body: &[u8]) -> Result<Transaction, Error> {
+        let claimed = Self::parse_callback(body)?;
+        flows::verify_callback(claimed, |id| self.transaction(id)).await
+    }
+}
+
+fn unsupported(field: &'static str) -> Error {
+    Error::invalid(field, "not a filter of DVS 1.0.0")
+}
