@@ -140,10 +140,18 @@ fn unions_module(unions: &[crate::normalize::TaggedUnion]) -> String {
             s,
             "impl<'de> ::serde::Deserialize<'de> for {name} {{\n\
              fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\n\
-             let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;\n\
-             let tag = value.get({prop:?}).and_then(|t| t.as_str()).map(str::to_owned);\n\
-             fn known<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(tag: &str, value: ::serde_json::Value) -> Result<T, E> {{\n\
-             ::serde_path_to_error::deserialize(value).map_err(|e| {{\n\
+             // Kept as raw JSON text: the tag is read by a probe that skips\n\
+             // every other field, then the variant is decoded once.\n\
+             let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;\n\
+             #[derive(::serde::Deserialize)]\n\
+             struct Probe<'a> {{\n\
+             #[serde(borrow, rename = {prop:?}, default)]\n\
+             tag: Option<::std::borrow::Cow<'a, str>>,\n\
+             }}\n\
+             let tag = ::serde_json::from_str::<Probe<'_>>(raw.get()).ok().and_then(|p| p.tag);\n\
+             fn known<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(tag: &str, raw: &str) -> Result<T, E> {{\n\
+             let mut de = ::serde_json::Deserializer::from_str(raw);\n\
+             ::serde_path_to_error::deserialize(&mut de).map_err(|e| {{\n\
              E::custom(format_args!(\"{name} of {prop} {{tag}}: at `{{}}`: {{}}\", e.path(), e.inner()))\n\
              }})\n\
              }}\n\
@@ -152,10 +160,13 @@ fn unions_module(unions: &[crate::normalize::TaggedUnion]) -> String {
         for (tag, variant, _) in &variants {
             let _ = writeln!(
                 s,
-                "Some(t @ {tag:?}) => known(t, value).map(Self::{variant}),"
+                "Some(t @ {tag:?}) => known(t, raw.get()).map(Self::{variant}),"
             );
         }
-        let _ = writeln!(s, "_ => Ok(Self::Unknown(value)),\n}}\n}}\n}}");
+        let _ = writeln!(
+            s,
+            "_ => ::serde_json::from_str(raw.get()).map(Self::Unknown).map_err(::serde::de::Error::custom),\n}}\n}}\n}}"
+        );
     }
     s.push_str("}\n");
     s

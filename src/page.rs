@@ -185,8 +185,20 @@ impl<T: Send + 'static> Paginator<T> {
                     // Pages after the first, bounded by the caller's limit.
                     let last = total.min(u64::from(start_page) + u64::from(max_pages) - 1);
                     let fetch = fetch.clone();
+                    // Each page is its own task, so decoding runs on every
+                    // core; `buffered` keeps them in page order.
                     stream::iter((u64::from(start_page) + 1)..=last)
-                        .map(move |n| fetch(n as u32, per_page))
+                        .map(move |n| {
+                            let page = tokio::spawn(fetch(n as u32, per_page));
+                            async move {
+                                page.await.unwrap_or_else(|e| {
+                                    Err(Error::Transport {
+                                        outcome: crate::Outcome::NotApplicable,
+                                        source: Box::new(e),
+                                    })
+                                })
+                            }
+                        })
                         .buffered(concurrency)
                         .boxed()
                 }
