@@ -12,6 +12,7 @@ mod page;
 mod pin;
 mod product;
 mod raw;
+mod shared_ops;
 mod status;
 mod transaction;
 mod transport;
@@ -33,3 +34,6 @@ pub mod v1_21;
 
 #[cfg(feature = "v1_0")]
 pub mod v1_0;
+
+#[cfg(feature = "simulator")]
+pub mod simulator;

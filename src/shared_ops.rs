@@ -1,0 +1,136 @@
+//! Client methods written once for every API version: the generated
+//! operations they call have the same names and shapes in each version.
+
+/// Expands, inside a version's `impl Client`, the methods whose generated
+/// calls are the same in every version. `types`, `Transaction`, `convert`,
+/// `to_raw`, `positive`, `n32`, `flows` and the crate's types must be in
+/// scope where it is used.
+macro_rules! shared_client_methods {
+    () => {
+        /// One service.
+        pub async fn service(&self, id: i64) -> Result<types::Service, Error> {
+            let id = to_raw::<types::ServiceId>("service_id", positive("service_id", id)?)?;
+            convert::value(self.raw.get_service_by_id().service_id(id).send().await)
+        }
+        /// One country, by ISO code.
+        pub async fn country(&self, iso_code: &str) -> Result<types::Country, Error> {
+            validate::country_code("country_iso_code", iso_code)?;
+            let code = to_raw::<types::CountryIsoCode>("country_iso_code", iso_code)?;
+            convert::value(
+                self.raw
+                    .get_country_by_iso_code()
+                    .country_iso_code(code)
+                    .send()
+                    .await,
+            )
+        }
+        /// One operator.
+        pub async fn operator(&self, id: i64) -> Result<types::Operator, Error> {
+            let id = to_raw::<types::OperatorId>("operator_id", positive("operator_id", id)?)?;
+            convert::value(self.raw.get_operator_by_id().operator_id(id).send().await)
+        }
+        /// Benefit types.
+        pub fn benefit_types(&self) -> Paginator<types::BenefitType> {
+            let raw = self.raw.clone();
+            Paginator::new(move |page, per_page| {
+                let raw = raw.clone();
+                async move {
+                    let req = raw
+                        .get_benefit_types()
+                        .page(n32("page", page)?)
+                        .per_page(n32("per_page", per_page)?);
+                    convert::page(req.send().await)
+                }
+            })
+        }
+        /// Account balances.
+        pub fn balances(&self) -> Paginator<types::Balance> {
+            let raw = self.raw.clone();
+            Paginator::new(move |page, per_page| {
+                let raw = raw.clone();
+                async move {
+                    let req = raw
+                        .get_balances()
+                        .page(n32("page", page)?)
+                        .per_page(n32("per_page", per_page)?);
+                    convert::page(req.send().await)
+                }
+            })
+        }
+        /// Cancels a transaction that is still `CREATED`, releasing the held amount.
+        pub async fn cancel_transaction(&self, id: i64) -> Result<Transaction, Error> {
+            let tid =
+                to_raw::<types::TransactionId>("transaction_id", positive("transaction_id", id)?)?;
+            flows::act(
+                ErrorCode::AlreadyCancelled,
+                || {
+                    let tid = tid.clone();
+                    async move {
+                        let r = self
+                            .raw
+                            .post_transaction_cancel()
+                            .transaction_id(tid)
+                            .send()
+                            .await;
+                        Ok(
+                            convert::result(r, Outcome::Unknown { external_id: None })?
+                                .into_inner(),
+                        )
+                    }
+                },
+                || self.transaction(id),
+            )
+            .await
+        }
+        /// One transaction, by id.
+        pub async fn transaction(&self, id: i64) -> Result<Transaction, Error> {
+            let tid =
+                to_raw::<types::TransactionId>("transaction_id", positive("transaction_id", id)?)?;
+            convert::value(
+                self.raw
+                    .get_transaction_by_id()
+                    .transaction_id(tid)
+                    .send()
+                    .await,
+            )
+        }
+        /// The transaction with your reference `external_id`, if any.
+        pub async fn transaction_by_external_id(
+            &self,
+            external_id: &str,
+        ) -> Result<Option<Transaction>, Error> {
+            let page = self
+                .transactions(TransactionFilter::new().external_id(external_id))?
+                .first_page()
+                .await?;
+            Ok(page
+                .items
+                .into_iter()
+                .find(|t| t.external_id == external_id))
+        }
+        /// Polls a transaction until its status is final (capped backoff), or
+        /// fails with [`Error::NotFinal`] carrying the last status seen.
+        pub async fn await_final(&self, id: i64, deadline: Duration) -> Result<Transaction, Error> {
+            flows::await_final(id, deadline, || self.transaction(id)).await
+        }
+        /// Parses a callback body (the transaction DVS posts to `callback_url`).
+        /// Do not act on it before [`Client::verify_callback`]: callbacks are not
+        /// signed.
+        pub fn parse_callback(body: &[u8]) -> Result<Transaction, Error> {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+            })
+        }
+        /// Parses a callback body and checks it against the transaction as DVS
+        /// reports it (same id and `external_id`, a status that agrees), and
+        /// returns DVS's version. DVS does not sign callbacks, so anyone who
+        /// knows the URL can post one: never trust a callback without this.
+        pub async fn verify_callback(&self, body: &[u8]) -> Result<Transaction, Error> {
+            let claimed = Self::parse_callback(body)?;
+            flows::verify_callback(claimed, |id| self.transaction(id)).await
+        }
+    };
+}
+pub(crate) use shared_client_methods;
