@@ -37,7 +37,7 @@ fn generate(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(spec_path)?;
     let mut spec: serde_json::Value = serde_json::from_str(&text)?;
-    normalize::normalize_dvs(&mut spec)?;
+    normalize::normalize_with(&mut spec, codegen::fixups_for(version))?;
     let code = codegen::generate(&spec, version)?;
     std::fs::write(out_dir.join(version.out_file), code)?;
     Ok(())

@@ -26,7 +26,20 @@ pub const VERSIONS: &[Version] = &[
         file: "dvs-1.0.0.json",
         out_file: "dvs_v1_0.rs",
     },
+    Version {
+        module: "valuetopup",
+        file: "valuetopup-2.json",
+        out_file: "valuetopup_v2.rs",
+    },
 ];
+
+/// The spec fixups a version's document needs.
+pub fn fixups_for(version: &Version) -> &'static [crate::normalize::Fixup] {
+    match version.module {
+        "valuetopup" => crate::normalize::VALUETOPUP_FIXUPS,
+        _ => crate::normalize::DVS_FIXUPS,
+    }
+}
 
 /// Generates the formatted Rust code of a normalized spec. The code is
 /// `include!`d by `crate::<module>::generated`, which is where the tagged unions'

@@ -87,6 +87,27 @@ pub struct Amount {
     pub value: AmountValue,
 }
 
+impl std::fmt::Display for Amount {
+    /// `39 GTQ`, or `7.75..=775 GTQ (step 1)` for a range.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = |v: Option<f64>| v.map_or("?".to_string(), |v| v.to_string());
+        match &self.value {
+            AmountValue::Fixed(v) => write!(f, "{v} {}", self.unit),
+            AmountValue::Range {
+                min,
+                max,
+                increment,
+            } => {
+                write!(f, "{}..={} {}", n(*min), n(*max), self.unit)?;
+                match increment {
+                    Some(step) => write!(f, " (step {step})"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
 impl Amount {
     /// Reads an amount object (`{unit_type, unit, amount}` where `amount` is
     /// a number or a `{min, max, increment}` range).

@@ -1,25 +1,31 @@
 //! What every version module shares about its generated client.
 
+/// What the DVS fixups change, for the `raw` module docs of a DVS version.
+macro_rules! dvs_notes {
+    () => {
+        "Differences from the vendor's document, made on purpose (see the \
+fixups in the crate's `normalize` source): error statuses decode as the DVS error body \
+(`types::Errors`); transaction request bodies use `TransactionRequest`; response types accept \
+unknown fields, unknown enum values (as strings) and values outside documented patterns; \
+`tags` and `benefit_types` take one comma-separated string; `Product` is an enum selected by \
+`type` with an `Unknown` variant."
+    };
+}
+pub(crate) use dvs_notes;
+
 /// Declares a version's public `raw` module over its private `generated`
 /// module, and the client hooks every generated client gets.
 macro_rules! raw_module {
-    ($generated:ident, $version:literal) => {
+    ($generated:ident, $version:literal, $notes:expr) => {
         /// The low-level client generated from the vendored OpenAPI spec of
-        #[doc = concat!("DVS ", $version, ".")]
+        #[doc = concat!($version, ".")]
         ///
         /// One method per operation (`client.get_products().per_page(100).send()`),
         /// request and response types as the normalized spec declares them.
         /// Its shape follows the code generator: prefer the facade where it
         /// covers what you need.
         ///
-        /// Differences from the vendor's document, made on purpose (see the
-        /// fixups in the crate's `normalize` source): error statuses decode
-        /// as [`types::Errors`](raw::types::Errors); transaction request
-        /// bodies use `TransactionRequest`; response types accept unknown
-        /// fields, unknown enum values (as strings) and values outside
-        /// documented patterns; `tags` and `benefit_types` take one
-        /// comma-separated string; `Product` is an enum selected by `type`
-        /// with an `Unknown` variant.
+        #[doc = $notes]
         pub mod raw {
             pub use super::$generated::builder;
             pub use super::$generated::types;

@@ -9,11 +9,15 @@ mod normalize;
 use serde_json::Value;
 
 fn normalized(file: &str) -> (Value, Vec<(&'static str, usize)>) {
+    normalized_with(file, normalize::DVS_FIXUPS)
+}
+
+fn normalized_with(file: &str, fixups: &[normalize::Fixup]) -> (Value, Vec<(&'static str, usize)>) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("openapi")
         .join(file);
     let mut spec: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let report = normalize::normalize_dvs(&mut spec).unwrap();
+    let report = normalize::normalize_with(&mut spec, fixups).unwrap();
     (spec, report)
 }
 
@@ -29,6 +33,13 @@ fn normalized_v1_0() {
     let (spec, report) = normalized("dvs-1.0.0.json");
     insta::assert_json_snapshot!("fixups_v1_0", report);
     insta::assert_json_snapshot!("normalized_v1_0", spec);
+}
+
+#[test]
+fn normalized_valuetopup() {
+    let (spec, report) = normalized_with("valuetopup-2.json", normalize::VALUETOPUP_FIXUPS);
+    insta::assert_json_snapshot!("fixups_valuetopup", report);
+    insta::assert_json_snapshot!("normalized_valuetopup", spec);
 }
 
 /// What the fixups must have achieved on the real specs, beyond "they ran".
@@ -93,4 +104,11 @@ fn generated_v1_21() {
 fn generated_v1_0() {
     let code = include_str!(concat!(env!("OUT_DIR"), "/dvs_v1_0.rs"));
     insta::assert_snapshot!("generated_v1_0", code);
+}
+
+#[cfg(feature = "valuetopup")]
+#[test]
+fn generated_valuetopup() {
+    let code = include_str!(concat!(env!("OUT_DIR"), "/valuetopup_v2.rs"));
+    insta::assert_snapshot!("generated_valuetopup", code);
 }

@@ -70,6 +70,20 @@ pub const DVS_FIXUPS: &[Fixup] = &[
     },
 ];
 
+/// The fixups the Prepay Nation ValueTopup v2 spec needs, in order. It has
+/// none of DVS's read/write-only, array-parameter, union, closed-object or
+/// enum quirks.
+pub const VALUETOPUP_FIXUPS: &[Fixup] = &[
+    Fixup {
+        name: "default_response_to_error_ranges",
+        apply: default_response_to_error_ranges,
+    },
+    Fixup {
+        name: "relax_response_constraints",
+        apply: relax_response_constraints,
+    },
+];
+
 /// Runs `fixups` in order over `spec`. Returns, per fixup, how many places it
 /// changed; fails on the first fixup that errs or changes nothing.
 pub fn normalize_with(

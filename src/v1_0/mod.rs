@@ -8,13 +8,14 @@
     unused_imports,
     dead_code,
     unreachable_patterns,
+    unused_comparisons,
     rustdoc::all
 )]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/dvs_v1_0.rs"));
 }
 
-crate::raw::raw_module!(generated, "1.0.0");
+crate::raw::raw_module!(generated, "DVS 1.0.0", crate::raw::dvs_notes!());
 
 mod client;
 
