@@ -1,0 +1,435 @@
+//! `cargo xtask refresh` on copies of the workspace: nothing here touches the
+//! network but loopback servers the tests start, and nothing writes into the
+//! real `openapi/`.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn committed(file: &str) -> String {
+    std::fs::read_to_string(root().join("openapi").join(file)).unwrap()
+}
+
+/// A scratch workspace root: `openapi/` only, or (`full`) the whole crate
+/// without the target directory, hidden entries and the xtask member.
+fn scratch(full: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&root().join("openapi"), &dir.path().join("openapi"));
+    if full {
+        for entry in std::fs::read_dir(root()).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || ["target", "xtask", "openapi"].contains(&name.as_str()) {
+                continue;
+            }
+            copy(&entry.path(), &dir.path().join(&name));
+        }
+    }
+    dir
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// Every file under `dir/openapi`, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("openapi"))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn refresh(dir: &Path, args: &[&str]) -> Output {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("refresh")
+        .arg("--root")
+        .arg(dir)
+        .args(args)
+        // The crate copy that a refresh compiles reuses the workspace's
+        // already-built dependencies.
+        .env("CARGO_TARGET_DIR", target)
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The committed 1.21.0 spec with one more (optional) response field.
+fn with_new_response_field() -> String {
+    let mut spec: serde_json::Value = serde_json::from_str(&committed("dvs-1.21.0.json")).unwrap();
+    spec["components"]["schemas"]["Balance"]["properties"]["note"] =
+        serde_json::json!({"type": "string", "description": "A note."});
+    serde_json::to_string(&spec).unwrap()
+}
+
+/// Serves one canned response per connection, `bodies.len()` times, on a
+/// loopback port; returns the URL.
+fn serve(bodies: Vec<(u16, String)>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/openapi.json", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for (status, body) in bodies {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+fn point_manifest_at(dir: &Path, url: &str) {
+    let path = dir.join("openapi/specs.toml");
+    let manifest = std::fs::read_to_string(&path).unwrap();
+    let mut doc: toml_edit::DocumentMut = manifest.parse().unwrap();
+    for t in doc["spec"].as_array_of_tables_mut().unwrap().iter_mut() {
+        t["url"] = toml_edit::value(url);
+    }
+    std::fs::write(path, doc.to_string()).unwrap();
+}
+
+#[test]
+fn the_committed_spec_from_a_file_is_no_change() {
+    let dir = scratch(false);
+    let before = snapshot(dir.path());
+    let spec = root().join("openapi/dvs-1.21.0.json");
+    let out = refresh(
+        dir.path(),
+        &["--from-file", spec.to_str().unwrap(), "dvs-v1_21"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with(
+            "== dvs-v1_21: no changes (openapi/dvs-1.21.0.json, version 1.21.0, sha256 "
+        ),
+        "{stdout}"
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn the_committed_spec_as_yaml_is_no_change_either() {
+    // YAML input comes out in the stable JSON form, keys in document order.
+    let dir = scratch(false);
+    let before = snapshot(dir.path());
+    let doc = xtask::doc::parse_text(&committed("dvs-1.21.0.json"), "spec").unwrap();
+    let yaml = dir.path().join("dvs.yaml");
+    std::fs::write(&yaml, serde_norway::to_string(&doc).unwrap()).unwrap();
+    let out = refresh(
+        dir.path(),
+        &[
+            "--check",
+            "--from-file",
+            yaml.to_str().unwrap(),
+            "dvs-v1_21",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("no changes"));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn a_spec_whose_normalization_fails_replaces_nothing() {
+    // Without `default` responses the first fixup has nothing to fix: stale.
+    let mut spec: serde_json::Value = serde_json::from_str(&committed("dvs-1.21.0.json")).unwrap();
+    for item in spec["paths"].as_object_mut().unwrap().values_mut() {
+        for op in item.as_object_mut().unwrap().values_mut() {
+            op["responses"].as_object_mut().unwrap().remove("default");
+        }
+    }
+    let dir = scratch(false);
+    let before = snapshot(dir.path());
+    let file = dir.path().join("stale.json");
+    std::fs::write(&file, serde_json::to_string(&spec).unwrap()).unwrap();
+    let out = refresh(
+        dir.path(),
+        &["--from-file", file.to_str().unwrap(), "dvs-v1_21"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: dvs-v1_21: the normalization failed: spec fixup `default_response_to_error_ranges`: found nothing to fix")
+            && stderr.contains("nothing was replaced"),
+        "{stderr}"
+    );
+    assert!(text(&out.stdout)
+        .starts_with("== dvs-v1_21: openapi/dvs-1.21.0.json 1.21.0 -> 1.21.0 (sha256 "));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn documents_progenitor_cannot_take_are_rejected() {
+    let dir = scratch(false);
+    let before = snapshot(dir.path());
+    let cases = [
+        ("v31.json", "{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"x\", \"version\": \"1\"}, \"paths\": {}}", "OpenAPI 3.1.0 is not supported"),
+        ("swagger.yaml", "swagger: '2.0'\ninfo: {title: x, version: '1'}\n", "a Swagger 2.0 document"),
+        ("cut.json", "{\"openapi\": \"3.0.3\", \"paths\": {", "not valid JSON"),
+        ("tabs.yaml", "openapi: 3.0.3\npaths:\n\t/x: {}\n", "neither JSON nor valid YAML"),
+        ("shape.yaml", "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: []\n", "not an OpenAPI 3.0 document progenitor can read"),
+    ];
+    for (name, content, needle) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, content).unwrap();
+        let out = refresh(
+            dir.path(),
+            &["--from-file", file.to_str().unwrap(), "dvs-v1_21"],
+        );
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(needle) && stderr.contains(name),
+            "{name}: {stderr}"
+        );
+    }
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn check_downloads_and_exits_1_only_when_upstream_differs() {
+    let dir = scratch(false);
+    let url = serve(vec![
+        (200, committed("dvs-1.21.0.json")),
+        (200, with_new_response_field()),
+    ]);
+    point_manifest_at(dir.path(), &url);
+    let before_manifest = snapshot(dir.path());
+
+    let out = refresh(dir.path(), &["--check", "dvs-v1_21"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("== dvs-v1_21: no changes"));
+    assert!(text(&out.stderr).contains(&format!("downloading {url}")));
+
+    let out = refresh(dir.path(), &["--check", "--no-compile", "dvs-v1_21"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("INFO     response-field-added  response field `Balance.note` added"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("nothing written (--check)"));
+    assert!(text(&out.stderr).contains("differ from their source"));
+    assert_eq!(snapshot(dir.path()), before_manifest);
+}
+
+#[test]
+fn download_failures_name_the_url() {
+    let dir = scratch(false);
+    // A port nothing listens on any more.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let closed = format!("http://127.0.0.1:{port}/openapi.json");
+    point_manifest_at(dir.path(), &closed);
+    let out = refresh(dir.path(), &["--check", "dvs-v1_21"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("error: cannot download {closed}"))
+            && stderr.contains("--from-file"),
+        "{stderr}"
+    );
+
+    let url = serve(vec![(404, "{}".into())]);
+    point_manifest_at(dir.path(), &url);
+    let out = refresh(dir.path(), &["--check", "dvs-v1_21"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "cannot download {url}: the server answered HTTP 404"
+        )) && stderr.contains("marks this URL as not verified"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_invocations_are_refused_before_any_work() {
+    let dir = scratch(false);
+    let spec = root().join("openapi/dvs-1.21.0.json");
+    let spec = spec.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--no-compile", "--from-file", spec, "dvs-v1_21"],
+            "--no-compile is only allowed with --check or --dry-run",
+        ),
+        (
+            &["--from-file", spec],
+            "--from-file takes exactly one spec NAME",
+        ),
+        (&["dvs-v1_0"], "`dvs-v1_0` is frozen"),
+        (&["--check", "dvs-v2"], "no spec named `dvs-v2`"),
+    ];
+    for (args, needle) in cases {
+        let out = refresh(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(needle),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_changed_spec_is_compiled_then_written_with_its_manifest_entry() {
+    let dir = scratch(true);
+    let file = dir.path().join("new.json");
+    std::fs::write(&file, with_new_response_field()).unwrap();
+
+    // --dry-run does the whole check and writes nothing.
+    let before = snapshot(dir.path());
+    let out = refresh(
+        dir.path(),
+        &[
+            "--dry-run",
+            "--no-compile",
+            "--from-file",
+            file.to_str().unwrap(),
+            "dvs-v1_21",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("nothing written (--dry-run)"));
+    assert_eq!(snapshot(dir.path()), before);
+
+    let out = refresh(
+        dir.path(),
+        &["--from-file", file.to_str().unwrap(), "dvs-v1_21"],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("==> cargo check of the crate with the new spec(s)"),
+        "{stderr}"
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("response field `Balance.note` added"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("wrote 1 spec(s) and openapi/specs.toml"),
+        "{stdout}"
+    );
+
+    let written = std::fs::read_to_string(dir.path().join("openapi/dvs-1.21.0.json")).unwrap();
+    let doc = xtask::doc::parse_text(&with_new_response_field(), "new").unwrap();
+    assert_eq!(written, xtask::doc::stable_text(&doc));
+    assert!(
+        written.contains("      \"note\": {\n"),
+        "pretty, in document order"
+    );
+    let sha = {
+        use sha2::Digest;
+        sha2::Sha256::digest(written.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let manifest = xtask::manifest::Manifest::load(&dir.path().join("openapi/specs.toml")).unwrap();
+    let entry = manifest.get("dvs-v1_21").unwrap();
+    assert_eq!(
+        (entry.sha256.as_str(), entry.version.as_str()),
+        (sha.as_str(), "1.21.0")
+    );
+    // The frozen spec is untouched.
+    assert_eq!(
+        manifest.get("dvs-v1_0"),
+        xtask::manifest::Manifest::load(&root().join("openapi/specs.toml"))
+            .unwrap()
+            .get("dvs-v1_0")
+    );
+
+    // Running it again finds nothing to do.
+    let out = refresh(
+        dir.path(),
+        &[
+            "--check",
+            "--from-file",
+            file.to_str().unwrap(),
+            "dvs-v1_21",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("no changes"));
+}
+
+#[test]
+fn a_changed_spec_that_cannot_be_compiled_replaces_nothing() {
+    // A root without the crate: the compile step cannot run.
+    let dir = scratch(false);
+    let before = snapshot(dir.path());
+    let file = dir.path().join("new.json");
+    std::fs::write(&file, with_new_response_field()).unwrap();
+    let out = refresh(
+        dir.path(),
+        &["--from-file", file.to_str().unwrap(), "dvs-v1_21"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("no Cargo.toml, so no crate to compile the new spec with")
+            && stderr.contains("nothing was replaced"),
+        "{stderr}"
+    );
+    // The report comes first, so it is there when a later step fails.
+    assert!(
+        text(&out.stdout).contains("response field `Balance.note` added"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}
