@@ -57,12 +57,27 @@ pub(crate) fn error<T: DeserializeOwned, E: Serialize>(e: RawError<E>, outcome: 
             let body = serde_json::to_value(rv.into_inner()).unwrap_or_default();
             api(status, retry_after, &body)
         }
-        RawError::InvalidResponsePayload(bytes, err) => decode::<T>(&bytes, &err),
+        // A transaction call whose answer cannot be read (a proxy's error
+        // page, a body that is not the transaction) may have been applied.
+        RawError::InvalidResponsePayload(bytes, err) => match outcome {
+            Outcome::Unknown { .. } => Error::Transport {
+                outcome,
+                source: Box::new(decode::<T>(&bytes, &err)),
+            },
+            Outcome::NotApplicable => decode::<T>(&bytes, &err),
+        },
         RawError::UnexpectedResponse(resp) => {
             let status = resp.status().as_u16();
+            if resp.status().is_success() && matches!(outcome, Outcome::Unknown { .. }) {
+                // A success status the spec does not list: applied, unread.
+                return Error::Transport {
+                    outcome,
+                    source: format!("unexpected success status {status}").into(),
+                };
+            }
             let retry_after = crate::transport::retry_after(resp.headers());
-            // The body is not read here (that needs an await); a success
-            // status the spec does not list is reported as such.
+            // The body is not read here (that needs an await); for a read,
+            // a success status the spec does not list is reported as such.
             api(status, retry_after, &serde_json::Value::Null)
         }
         RawError::Custom(reason) => Error::Transport {
@@ -126,14 +141,61 @@ pub(crate) fn api(
 fn decode<T: DeserializeOwned>(bytes: &[u8], err: &serde_json::Error) -> Error {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => Error::Decode {
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        },
+        Err(e) => {
+            let (path, message) = join_union_path(e.path().to_string(), e.inner().to_string());
+            Error::Decode { path, message }
+        }
         Ok(_) => Error::Decode {
             path: ".".into(),
             message: err.to_string(),
         },
+    }
+}
+
+/// A tagged union reports the failing field of its variant inside its
+/// message (`Product of type X: at `destination.amount`: ...`); moves that
+/// path onto the outer one, so `path` names the field itself.
+fn join_union_path(outer: String, message: String) -> (String, String) {
+    let Some(start) = message.find(": at `") else {
+        return (outer, message);
+    };
+    let rest = &message[start + ": at `".len()..];
+    let Some(end) = rest.find("`: ") else {
+        return (outer, message);
+    };
+    let inner = &rest[..end];
+    let path = match (outer.as_str(), inner) {
+        (".", inner) => inner.to_string(),
+        (outer, ".") => outer.to_string(),
+        (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
+        (outer, inner) => format!("{outer}.{inner}"),
+    };
+    let message = format!("{}: {}", &message[..start], &rest[end + 3..]);
+    (path, message)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn union_paths_are_joined() {
+        let (path, message) = super::join_union_path(
+            "[1]".into(),
+            "Product of type FIXED_VALUE_RECHARGE: at `destination.amount`: invalid type".into(),
+        );
+        assert_eq!(path, "[1].destination.amount");
+        assert_eq!(
+            message,
+            "Product of type FIXED_VALUE_RECHARGE: invalid type"
+        );
+        let (path, _) =
+            super::join_union_path(".".into(), "Product of type X: at `prices`: missing".into());
+        assert_eq!(path, "prices");
+        let (path, message) =
+            super::join_union_path("[0].id".into(), "invalid type: string".into());
+        assert_eq!(
+            (path.as_str(), message.as_str()),
+            ("[0].id", "invalid type: string")
+        );
     }
 }
 

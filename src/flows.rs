@@ -18,6 +18,20 @@ fn maybe_applied(e: &Error) -> bool {
     e.outcome_unknown() || e.status().is_some_and(|s| s >= 500)
 }
 
+/// Marks an error of a create that may have been applied (a 5xx) as an
+/// unknown outcome, so callers know to look the transaction up.
+fn outcome_unknown(err: Error, external_id: &str) -> Error {
+    if err.outcome_unknown() {
+        return err;
+    }
+    Error::Transport {
+        outcome: crate::Outcome::Unknown {
+            external_id: Some(external_id.to_string()),
+        },
+        source: Box::new(err),
+    }
+}
+
 /// Creates a transaction so that it exists exactly once.
 ///
 /// `external_id` is the idempotency key. When the outcome of a create is
@@ -68,7 +82,7 @@ where
             // Proven absent: sending again is safe.
             Ok(None) => last = Some(err),
             // Still unknown: the error says so (outcome unknown).
-            Err(_) => return Err(err),
+            Err(_) => return Err(outcome_unknown(err, new.external_id())),
         }
     }
     Err(last.expect("at least one send"))

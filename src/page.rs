@@ -181,9 +181,13 @@ impl<T: Send + 'static> Paginator<T> {
                 Err(e) => return stream::once(async move { Err(e) }).boxed(),
             };
             let rest: BoxStream<'static, _> = match first.total_pages {
-                Some(total) if concurrency > 1 && first.has_next() => {
+                Some(total)
+                    if concurrency > 1 && first.has_next() && plausible(&first, per_page) =>
+                {
                     // Pages after the first, bounded by the caller's limit.
-                    let last = total.min(u64::from(start_page) + u64::from(max_pages) - 1);
+                    let last = total
+                        .min(u64::from(start_page) + u64::from(max_pages) - 1)
+                        .min(u64::from(u32::MAX));
                     let fetch = fetch.clone();
                     // Each page is its own task, so decoding runs on every
                     // core; `buffered` keeps them in page order.
@@ -200,6 +204,12 @@ impl<T: Send + 'static> Paginator<T> {
                             }
                         })
                         .buffered(concurrency)
+                        // An empty page before the last one: the server's
+                        // totals were wrong; stop rather than trust them.
+                        .take_while(|page| {
+                            let empty = matches!(page, Ok(p) if p.items.is_empty());
+                            async move { !empty }
+                        })
                         .boxed()
                 }
                 _ => sequential(fetch.clone(), &first, per_page, max_pages.saturating_sub(1)),
@@ -225,6 +235,18 @@ impl<T: Send + 'static> Paginator<T> {
             out.push(item?);
         }
         Ok(out)
+    }
+}
+
+/// Whether `X-Total-Pages` agrees with `X-Total` (when sent) closely enough
+/// to fetch pages ahead on its word.
+fn plausible<T>(first: &Page<T>, per_page: u32) -> bool {
+    let Some(pages) = first.total_pages else {
+        return false;
+    };
+    match first.total {
+        Some(total) => pages <= total.div_ceil(u64::from(per_page.max(1))) + 1,
+        None => pages <= 10_000,
     }
 }
 

@@ -16,7 +16,7 @@ pub(crate) use dvs_notes;
 /// Declares a version's public `raw` module over its private `generated`
 /// module, and the client hooks every generated client gets.
 macro_rules! raw_module {
-    ($generated:ident, $version:literal, $notes:expr) => {
+    ($generated:ident, $version:literal, $notes:expr, $error_body:path) => {
         /// The low-level client generated from the vendored OpenAPI spec of
         #[doc = concat!($version, ".")]
         ///
@@ -54,7 +54,7 @@ macro_rules! raw_module {
             ) -> reqwest::Result<reqwest::Response> {
                 use progenitor_client::ClientInfo as _;
                 self.inner()
-                    .execute(self.client(), request, info.operation_id)
+                    .execute(self.client(), request, info.operation_id, $error_body)
                     .await
             }
         }

@@ -201,7 +201,43 @@ impl CallSettings {
     }
 
     /// Sends a request, retrying reads and look-ups as the policy allows.
+    /// An error response whose body is not the API's error shape (a proxy's
+    /// HTML page, an empty body) gets one from `error_body`, so that its
+    /// status, `Retry-After` and text survive decoding.
     pub(crate) async fn execute(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &str,
+        error_body: ErrorBody,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.send(http, request, operation_id).await?;
+        let status = response.status();
+        if !(status.is_client_error() || status.is_server_error()) {
+            return Ok(response);
+        }
+        let version = response.version();
+        let mut headers = response.headers().clone();
+        let bytes = response.bytes().await?;
+        let body = match error_body(status.as_u16(), &bytes) {
+            Some(body) => {
+                headers.insert(
+                    reqwest::header::CONTENT_TYPE,
+                    reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                body
+            }
+            None => bytes.to_vec(),
+        };
+        headers.remove(reqwest::header::CONTENT_LENGTH);
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(reqwest::Response::from(rebuilt))
+    }
+
+    async fn send(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
@@ -263,6 +299,58 @@ impl CallSettings {
     }
 }
 
+/// Gives an error response the API's error shape when its body has another
+/// one; `None` keeps the body as it is.
+pub(crate) type ErrorBody = fn(status: u16, body: &[u8]) -> Option<Vec<u8>>;
+
+/// The text of a body that is not the API's error shape, for a message.
+fn body_text(status: u16, body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        format!("HTTP {status} with an empty body")
+    } else {
+        format!(
+            "HTTP {status}: {}",
+            text.chars().take(200).collect::<String>()
+        )
+    }
+}
+
+/// DVS errors are `{"errors": [{"code", "message"}]}`; anything else becomes
+/// one error of code 0 carrying the body's text.
+pub(crate) fn dvs_error_body(status: u16, body: &[u8]) -> Option<Vec<u8>> {
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let is_dvs = parsed
+        .as_ref()
+        .and_then(|v| v.get("errors"))
+        .is_some_and(serde_json::Value::is_array);
+    if is_dvs {
+        return None;
+    }
+    let message = body_text(status, body);
+    serde_json::to_vec(&serde_json::json!({"errors": [{"code": 0, "message": message}]})).ok()
+}
+
+/// ValueTopup answers with its envelope; anything else becomes an envelope
+/// whose code is `HTTP<status>`.
+pub(crate) fn envelope_error_body(status: u16, body: &[u8]) -> Option<Vec<u8>> {
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    if parsed
+        .as_ref()
+        .and_then(|v| v.get("responseCode"))
+        .is_some()
+    {
+        return None;
+    }
+    let message = body_text(status, body);
+    serde_json::to_vec(&serde_json::json!({
+        "responseCode": format!("HTTP{status}"),
+        "responseMessage": message,
+    }))
+    .ok()
+}
+
 fn is_retryable_status(status: u16) -> bool {
     status == 429 || status == 503
 }
@@ -311,6 +399,29 @@ mod tests {
             CallClass::TransactionWrite
         );
         assert!(!CallClass::of("post_transaction_confirm").retryable());
+    }
+
+    #[test]
+    fn foreign_error_bodies_get_the_api_shape() {
+        assert_eq!(
+            dvs_error_body(400, br#"{"errors":[{"code":1000400,"message":"x"}]}"#),
+            None
+        );
+        let fixed: serde_json::Value =
+            serde_json::from_slice(&dvs_error_body(502, b"<html>Bad Gateway</html>").unwrap())
+                .unwrap();
+        assert_eq!(fixed["errors"][0]["code"], 0);
+        assert_eq!(
+            fixed["errors"][0]["message"],
+            "HTTP 502: <html>Bad Gateway</html>"
+        );
+        let empty: serde_json::Value =
+            serde_json::from_slice(&dvs_error_body(429, b"").unwrap()).unwrap();
+        assert_eq!(empty["errors"][0]["message"], "HTTP 429 with an empty body");
+        assert_eq!(envelope_error_body(200, br#"{"responseCode":"101"}"#), None);
+        let env: serde_json::Value =
+            serde_json::from_slice(&envelope_error_body(503, b"down").unwrap()).unwrap();
+        assert_eq!(env["responseCode"], "HTTP503");
     }
 
     #[test]

@@ -195,6 +195,7 @@ impl Client {
         if filter.language.is_some() {
             return Err(unsupported("language"));
         }
+        known_type("type", filter.product_type.as_ref())?;
         let raw = self.raw.clone();
         Ok(Paginator::new(move |page, per_page| {
             let (raw, filter) = (raw.clone(), filter.clone());
@@ -298,6 +299,7 @@ impl Client {
         if filter.subservice_id.is_some() {
             return Err(unsupported("subservice_id"));
         }
+        known_type("product_type", filter.product_type.as_ref())?;
         let raw = self.raw.clone();
         Ok(Paginator::new(move |page, per_page| {
             let (raw, f) = (raw.clone(), filter.clone());
@@ -350,6 +352,18 @@ impl Client {
                 convert::page(req.send().await)
             }
         }))
+    }
+}
+
+/// A product type this crate knows but DVS 1.0.0 does not have (e.g.
+/// `RANGED_VALUE_PAYMENT`) is refused; a type the crate does not know is
+/// sent as given.
+fn known_type(field: &'static str, t: Option<&crate::ProductType>) -> Result<(), Error> {
+    match t {
+        Some(t) if t.is_known() && !Product::KNOWN_TAGS.contains(&t.as_str()) => Err(
+            Error::invalid(field, format!("{t} is not a product type of DVS 1.0.0")),
+        ),
+        _ => Ok(()),
     }
 }
 

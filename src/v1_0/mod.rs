@@ -15,7 +15,12 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/dvs_v1_0.rs"));
 }
 
-crate::raw::raw_module!(generated, "DVS 1.0.0", crate::raw::dvs_notes!());
+crate::raw::raw_module!(
+    generated,
+    "DVS 1.0.0",
+    crate::raw::dvs_notes!(),
+    crate::transport::dvs_error_body
+);
 
 mod client;
 
