@@ -334,6 +334,7 @@ pub(crate) fn dvs_error_body(status: u16, body: &[u8]) -> Option<Vec<u8>> {
 
 /// ValueTopup answers with its envelope; anything else becomes an envelope
 /// whose code is `HTTP<status>`.
+#[cfg(any(feature = "valuetopup", test))]
 pub(crate) fn envelope_error_body(status: u16, body: &[u8]) -> Option<Vec<u8>> {
     let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     if parsed
