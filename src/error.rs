@@ -166,7 +166,8 @@ pub enum Outcome {
     /// The request may or may not have been applied. Look the transaction up
     /// by its `external_id` before doing anything else.
     Unknown {
-        /// The transaction's `external_id`, when the call had one.
+        /// The transaction's `external_id`, when the call had one (for a
+        /// ValueTopup purchase: its `correlationId`).
         external_id: Option<String>,
     },
 }
@@ -203,7 +204,9 @@ pub enum Error {
         /// For transaction calls: the outcome is unknown.
         outcome: Outcome,
     },
-    /// The connection failed.
+    /// The connection failed, or the answer to a transaction call could not
+    /// be read (an undecodable body, an undocumented success status): in
+    /// both cases the call may have been applied.
     #[error("transport error{}: {source}", outcome_note(.outcome))]
     Transport {
         /// For transaction calls sent before the failure: the outcome is unknown.
@@ -219,6 +222,22 @@ pub enum Error {
         path: String,
         /// What was wrong.
         message: String,
+    },
+    /// Prepay Nation ValueTopup answered with a failure `responseCode`
+    /// (anything but `"000"` success and `"852"` in progress).
+    #[cfg(feature = "valuetopup")]
+    #[error("ValueTopup answered {code}{}: {message}{}", .status.map(|s| format!(" (HTTP {s})")).unwrap_or_default(), .correlation_id.as_ref().map(|c| format!(" (correlationId {c})")).unwrap_or_default())]
+    ValueTopup {
+        /// The HTTP status (200 when the failure came in a 200 envelope);
+        /// `None` when only the envelope's code could be read (its payload
+        /// did not decode) and the status was not kept.
+        status: Option<u16>,
+        /// The `responseCode`.
+        code: crate::valuetopup::ResponseCode,
+        /// The `responseMessage` (may change without notice; do not match on it).
+        message: String,
+        /// The purchase's `correlationId`, for purchases and status checks.
+        correlation_id: Option<String>,
     },
     /// A transaction did not reach a final status before the deadline.
     #[error("transaction {id} not final before the deadline (last status {last_status})")]
@@ -268,6 +287,8 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api { status, .. } => Some(*status),
+            #[cfg(feature = "valuetopup")]
+            Self::ValueTopup { status, .. } => *status,
             _ => None,
         }
     }
@@ -281,6 +302,8 @@ impl Error {
             Self::Api { status, errors } => {
                 *status == 429 || *status == 503 || errors.iter().any(|e| e.code.is_retryable())
             }
+            #[cfg(feature = "valuetopup")]
+            Self::ValueTopup { status, .. } => matches!(status, Some(429 | 503)),
             _ => false,
         }
     }

@@ -1,6 +1,11 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
+// Without a DVS version, the DVS facade's shared parts are unused.
+#![cfg_attr(
+    not(any(feature = "v1_21", feature = "v1_0")),
+    allow(dead_code, unused_imports)
+)]
 
 mod config;
 mod convert;
@@ -34,6 +39,9 @@ pub mod v1_21;
 
 #[cfg(feature = "v1_0")]
 pub mod v1_0;
+
+#[cfg(feature = "valuetopup")]
+pub mod valuetopup;
 
 #[cfg(feature = "simulator")]
 pub mod simulator;

@@ -88,6 +88,26 @@ type Fetch<T> = Arc<dyn Fn(u32, u32) -> BoxFuture<'static, Result<Page<T>, Error
 /// the first page has told `X-Total-Pages`, the remaining pages are fetched
 /// that many at a time and still yielded in order. A failed page ends the
 /// stream with its error.
+///
+/// ```no_run
+/// use futures::StreamExt;
+/// # async fn run(client: dvs::v1_21::Client) -> Result<(), dvs::Error> {
+/// // One page, with the totals from the headers.
+/// let first = client.operators(dvs::DiscoveryFilter::new().country("IND"))?.first_page().await?;
+/// println!("{} operators in {} pages", first.total.unwrap_or(0), first.total_pages.unwrap_or(0));
+///
+/// // Every page, 50 at a time, at most 10 pages.
+/// let mut pages = std::pin::pin!(client
+///     .operators(dvs::DiscoveryFilter::new())?
+///     .per_page(50)?
+///     .max_pages(10)
+///     .pages());
+/// while let Some(page) = pages.next().await {
+///     println!("page {:?}: {} items", page?.page, first.items.len());
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[must_use]
 pub struct Paginator<T> {
     fetch: Fetch<T>,

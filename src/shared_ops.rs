@@ -110,6 +110,17 @@ macro_rules! shared_client_methods {
         }
         /// Polls a transaction until its status is final (capped backoff), or
         /// fails with [`Error::NotFinal`] carrying the last status seen.
+        ///
+        /// ```no_run
+        /// # async fn run(client: dvs::v1_21::Client) -> Result<(), dvs::Error> {
+        /// match client.await_final(123, std::time::Duration::from_secs(300)).await {
+        ///     Ok(tx) => println!("final: {}", tx.status_class()),
+        ///     Err(dvs::Error::NotFinal { last_status, .. }) => println!("still {last_status}"),
+        ///     Err(e) => return Err(e),
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
         pub async fn await_final(&self, id: i64, deadline: Duration) -> Result<Transaction, Error> {
             flows::await_final(id, deadline, || self.transaction(id)).await
         }
@@ -127,6 +138,17 @@ macro_rules! shared_client_methods {
         /// reports it (same id and `external_id`, a status that agrees), and
         /// returns DVS's version. DVS does not sign callbacks, so anyone who
         /// knows the URL can post one: never trust a callback without this.
+        ///
+        /// ```no_run
+        /// # async fn on_callback(client: dvs::v1_21::Client, body: &[u8]) -> Result<(), dvs::Error> {
+        /// // In your HTTP handler, with the raw request body:
+        /// let tx = client.verify_callback(body).await?;
+        /// if tx.is_success() {
+        ///     // deliver the order for tx.external_id
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
         pub async fn verify_callback(&self, body: &[u8]) -> Result<Transaction, Error> {
             let claimed = Self::parse_callback(body)?;
             flows::verify_callback(claimed, |id| self.transaction(id)).await

@@ -13,7 +13,7 @@ use tracing::Instrument;
 pub(crate) enum CallClass {
     /// Discovery and other reads: short timeout, retried.
     Read,
-    /// Look-ups (POST that changes nothing): short timeout, retried.
+    /// Look-ups and estimates (POST that changes nothing): short timeout, retried.
     Lookup,
     /// Asynchronous transaction writes: never re-sent.
     TransactionWrite,
@@ -26,7 +26,7 @@ impl CallClass {
     pub(crate) fn of(operation_id: &str) -> Self {
         if operation_id.starts_with("get_") {
             Self::Read
-        } else if operation_id.starts_with("post_lookup") {
+        } else if operation_id.starts_with("post_lookup") || operation_id == "post_cost_estimate" {
             Self::Lookup
         } else if operation_id.ends_with("_sync") {
             Self::SyncTransactionWrite

@@ -1,0 +1,502 @@
+//! What a purchase delivered: the transaction payload as a typed view.
+
+use super::raw::types;
+
+/// A secret value (a gift card's number or PIN, an eSIM activation code, a
+/// bill payment token): whoever reads it can redeem it. `Debug` never shows
+/// it; read it with [`Secret::expose`] only where it is handed to the
+/// beneficiary.
+///
+/// ```
+/// let s = dvs::valuetopup::Secret::new("LQ2Z-9XKD");
+/// assert_eq!(s.expose(), "LQ2Z-9XKD");
+/// assert_eq!(format!("{s:?}"), "[redacted]");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The outcome of a purchase: done (successfully), or still in progress.
+///
+/// A purchase that failed is an [`Error::ValueTopup`](crate::Error::ValueTopup)
+/// (its `responseCode` and message); one whose outcome could not be learnt
+/// before the polling deadline is an error for which
+/// [`Error::outcome_unknown`](crate::Error::outcome_unknown) is true.
+/// `Pending` is neither a success nor a failure: the vendor said `"852"`
+/// (in progress) and had not said more by the deadline. Ask again later with
+/// [`Client::transaction_status`](super::Client::transaction_status) or
+/// [`Client::await_purchase`](super::Client::await_purchase); never buy
+/// again with a new `correlationId` while a purchase is pending.
+///
+/// ```
+/// # fn show(outcome: dvs::valuetopup::PurchaseOutcome) {
+/// use dvs::valuetopup::{Delivery, PurchaseOutcome};
+/// match outcome {
+///     PurchaseOutcome::Completed(purchase) => match purchase.delivery() {
+///         Some(Delivery::Pins(pins)) => println!("{} PIN(s)", pins.len()),
+///         Some(other) => println!("delivered: {other:?}"),
+///         None => println!("transaction {:?}", purchase.transaction_id),
+///     },
+///     PurchaseOutcome::Pending { correlation_id, .. } => {
+///         println!("{correlation_id} is still in progress; check it later")
+///     }
+///     _ => {} // the enum is `#[non_exhaustive]`
+/// }
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+// One value per purchase: not worth a box in every match.
+#[allow(clippy::large_enum_variant)]
+pub enum PurchaseOutcome {
+    /// `"000"`: the purchase succeeded.
+    Completed(Purchase),
+    /// `"852"`: still in progress when the polling deadline passed.
+    Pending {
+        /// The purchase's `correlationId` (the caller's, or the one the
+        /// client generated), to ask its status later.
+        correlation_id: String,
+        /// The vendor's `responseMessage`, when sent.
+        message: Option<String>,
+    },
+}
+
+impl PurchaseOutcome {
+    /// The purchase's `correlationId`.
+    pub fn correlation_id(&self) -> &str {
+        match self {
+            Self::Completed(p) => &p.correlation_id,
+            Self::Pending { correlation_id, .. } => correlation_id,
+        }
+    }
+
+    /// The purchase, when completed.
+    pub fn completed(&self) -> Option<&Purchase> {
+        match self {
+            Self::Completed(p) => Some(p),
+            Self::Pending { .. } => None,
+        }
+    }
+
+    /// True while in progress.
+    pub fn is_pending(&self) -> bool {
+        matches!(self, Self::Pending { .. })
+    }
+}
+
+/// A successful purchase (the `payLoad` of a `"000"` answer of a purchase or
+/// of the status call). `Debug` redacts PINs, card numbers, activation codes
+/// and tokens.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Purchase {
+    /// The `correlationId` the purchase was sent (or looked up) with.
+    pub correlation_id: String,
+    /// The vendor's transaction id (the key of the gift card fetch).
+    pub transaction_id: Option<i64>,
+    /// When the transaction was made, as the vendor formats it.
+    pub transaction_date: Option<String>,
+    /// Amount charged to the wallet.
+    pub invoice_amount: Option<f64>,
+    /// Face value bought.
+    pub face_value: Option<f64>,
+    /// Discount.
+    pub discount: Option<f64>,
+    /// Fee.
+    pub fee: Option<f64>,
+    /// The SKU bought.
+    pub product: Option<PurchasedProduct>,
+    /// The vendor's `responseMessage`, when sent.
+    pub message: Option<String>,
+    /// What was delivered, most specific first (see [`Purchase::delivery`]).
+    pub deliveries: Vec<Delivery>,
+}
+
+impl Purchase {
+    pub(crate) fn from_raw(
+        correlation_id: String,
+        message: Option<String>,
+        tx: types::Transaction,
+    ) -> Self {
+        Self {
+            correlation_id,
+            transaction_id: tx.transaction_id,
+            transaction_date: tx.transaction_date,
+            invoice_amount: tx.invoice_amount,
+            face_value: tx.face_value,
+            discount: tx.discount,
+            fee: tx.fee,
+            product: tx.product.map(|p| PurchasedProduct {
+                sku_id: p.sku_id,
+                product_name: p.product_name,
+                face_value: p.face_value,
+                instructions: p.instructions,
+                product_description: p.product_description,
+            }),
+            message,
+            deliveries: Delivery::all_of(
+                tx.esim_detail,
+                tx.gift_card_detail,
+                tx.pins,
+                tx.bill_payment_detail,
+                tx.sim_info,
+                tx.topup_detail,
+            ),
+        }
+    }
+
+    /// The main thing delivered: the most specific detail block the payload
+    /// carries (eSIM, gift card, PINs, bill payment, SIM, then top-up), or
+    /// `None` when it carries none. The vendor's answers may carry empty
+    /// blocks for other categories; blocks whose fields are all empty are
+    /// ignored.
+    pub fn delivery(&self) -> Option<&Delivery> {
+        self.deliveries.first()
+    }
+
+    /// The PINs delivered (empty unless a PIN product).
+    pub fn pins(&self) -> &[DeliveredPin] {
+        self.deliveries
+            .iter()
+            .find_map(|d| match d {
+                Delivery::Pins(p) => Some(p.as_slice()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The SKU a purchase bought.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct PurchasedProduct {
+    /// SKU id.
+    pub sku_id: Option<i64>,
+    /// Product name.
+    pub product_name: Option<String>,
+    /// Face value.
+    pub face_value: Option<f64>,
+    /// How to use or redeem the product.
+    pub instructions: Option<String>,
+    /// Product description.
+    pub product_description: Option<String>,
+}
+
+/// One kind of value a purchase delivered, from the transaction payload's
+/// detail blocks.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Delivery {
+    /// An eSIM to install (`esimDetail`).
+    Esim(EsimDetails),
+    /// A gift card (`giftCardDetail`).
+    GiftCard(GiftCard),
+    /// PINs (`pins`).
+    Pins(Vec<DeliveredPin>),
+    /// A bill payment (`billPaymentDetail`).
+    BillPayment(BillPaymentDetails),
+    /// A SIM (`simInfo`).
+    Sim(SimDetails),
+    /// A real-time top-up (`topupDetail`).
+    TopUp(TopUpDetails),
+}
+
+fn text(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+fn secret(s: Option<String>) -> Option<Secret> {
+    text(s).map(Secret)
+}
+
+fn number(n: Option<f64>) -> Option<f64> {
+    n.filter(|n| *n != 0.0)
+}
+
+impl Delivery {
+    fn all_of(
+        esim: Option<types::EsimDetail>,
+        gift_card: Option<types::GiftCardDetail>,
+        pins: Vec<types::Pin>,
+        bill: Option<types::BillPaymentDetail>,
+        sim: Option<types::SimInfo>,
+        topup: Option<types::TopupDetail>,
+    ) -> Vec<Self> {
+        let mut out = Vec::new();
+        if let Some(e) = esim.map(EsimDetails::from_raw).filter(|e| !e.is_empty()) {
+            out.push(Self::Esim(e));
+        }
+        if let Some(g) = gift_card.map(GiftCard::from_raw).filter(|g| !g.is_empty()) {
+            out.push(Self::GiftCard(g));
+        }
+        let pins: Vec<_> = pins
+            .into_iter()
+            .map(DeliveredPin::from_raw)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if !pins.is_empty() {
+            out.push(Self::Pins(pins));
+        }
+        if let Some(b) = bill
+            .map(BillPaymentDetails::from_raw)
+            .filter(|b| !b.is_empty())
+        {
+            out.push(Self::BillPayment(b));
+        }
+        if let Some(s) = sim.map(SimDetails::from_raw).filter(|s| !s.is_empty()) {
+            out.push(Self::Sim(s));
+        }
+        if let Some(t) = topup.map(TopUpDetails::from_raw).filter(|t| !t.is_empty()) {
+            out.push(Self::TopUp(t));
+        }
+        out
+    }
+}
+
+/// A PIN delivered by a PIN purchase. The code is a [`dvs::Pin`](crate::Pin)
+/// (`code` = `pinNumber`, `serial` = `controlNumber`): `Debug` never shows it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct DeliveredPin {
+    /// The PIN and its control (serial) number.
+    pub pin: crate::Pin,
+    /// Value of the PIN.
+    pub delivered_amount: Option<f64>,
+    /// Currency of the value.
+    pub delivered_currency_code: Option<String>,
+    /// Expiry, as the vendor formats it.
+    pub expiration_date: Option<String>,
+}
+
+impl DeliveredPin {
+    fn from_raw(p: types::Pin) -> Self {
+        Self {
+            pin: crate::Pin::new(text(p.pin_number), text(p.control_number)),
+            delivered_amount: number(p.delivered_amount),
+            delivered_currency_code: text(p.delivered_currency_code),
+            expiration_date: text(p.expiration_date),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.pin.code().is_none() && self.pin.serial.is_none() && self.delivered_amount.is_none()
+    }
+
+    /// The PIN code (secret).
+    pub fn code(&self) -> Option<&str> {
+        self.pin.code()
+    }
+}
+
+/// A gift card: the `giftCardDetail` of a purchase, or the answer of the
+/// gift card fetch. The card number and PIN are [`Secret`]s.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GiftCard {
+    /// Card number (secret: it can redeem the card).
+    pub card_number: Option<Secret>,
+    /// Card PIN (secret).
+    pub pin: Option<Secret>,
+    /// Expiry, as the vendor formats it.
+    pub expiration_date: Option<String>,
+    /// Address of the card's certificate.
+    pub certificate_link: Option<String>,
+}
+
+impl GiftCard {
+    pub(crate) fn from_raw(g: types::GiftCardDetail) -> Self {
+        Self {
+            card_number: secret(g.card_number),
+            pin: secret(g.pin),
+            expiration_date: text(g.expiration_date),
+            certificate_link: text(g.certificate_link),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.card_number.is_none() && self.pin.is_none() && self.certificate_link.is_none()
+    }
+}
+
+/// How to install an eSIM (`esimDetail`). The activation, confirmation and
+/// QR codes are [`Secret`]s: whoever has them can install the eSIM.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct EsimDetails {
+    /// ICCID: the key of [`Client::esim_status`](super::Client::esim_status).
+    pub iccid: Option<String>,
+    /// Activation code (secret).
+    pub activation_code: Option<Secret>,
+    /// SM-DP+ server address.
+    pub smdp_address: Option<String>,
+    /// Confirmation code (secret).
+    pub confirmation_code: Option<Secret>,
+    /// Content of the installation QR code (secret).
+    pub qr_code_string: Option<Secret>,
+    /// Address of the installation QR code image.
+    pub qr_code_link: Option<String>,
+}
+
+impl EsimDetails {
+    fn from_raw(e: types::EsimDetail) -> Self {
+        Self {
+            iccid: text(e.iccid),
+            activation_code: secret(e.activation_code),
+            smdp_address: text(e.smdp_address),
+            confirmation_code: secret(e.confirmation_code),
+            qr_code_string: secret(e.qr_code_string),
+            qr_code_link: text(e.qr_code_link),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.iccid.is_none()
+            && self.activation_code.is_none()
+            && self.qr_code_string.is_none()
+            && self.qr_code_link.is_none()
+    }
+}
+
+/// A bill payment's biller details (`billPaymentDetail`). The token (for
+/// example a prepaid electricity token) is a [`Secret`].
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct BillPaymentDetails {
+    /// Bill account number.
+    pub account_number: Option<String>,
+    /// Token issued by the biller (secret).
+    pub token: Option<Secret>,
+    /// Units bought.
+    pub unit: Option<String>,
+    /// Biller's narration.
+    pub received_narration: Option<String>,
+}
+
+impl BillPaymentDetails {
+    fn from_raw(b: types::BillPaymentDetail) -> Self {
+        Self {
+            account_number: text(b.account_number),
+            token: secret(b.token),
+            unit: text(b.unit),
+            received_narration: text(b.received_narration),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.account_number.is_none()
+            && self.token.is_none()
+            && self.unit.is_none()
+            && self.received_narration.is_none()
+    }
+}
+
+/// A SIM's details (`simInfo`).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SimDetails {
+    /// SIM number.
+    pub sim_number: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+    /// ZIP code.
+    pub zip_code: Option<String>,
+    /// Mobile number assigned.
+    pub mobile_number: Option<String>,
+}
+
+impl SimDetails {
+    fn from_raw(s: types::SimInfo) -> Self {
+        Self {
+            sim_number: text(s.sim_number),
+            language: text(s.language),
+            zip_code: text(s.zip_code),
+            mobile_number: text(s.mobile_number),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.sim_number.is_none() && self.mobile_number.is_none()
+    }
+}
+
+/// A top-up's delivery details (`topupDetail`).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct TopUpDetails {
+    /// Amount delivered, in local currency.
+    pub local_currency_amount: Option<f64>,
+    /// Sales tax, in local currency.
+    pub sales_tax_amount: Option<f64>,
+    /// Delivered amount without tax.
+    pub local_currency_amount_excluding_tax: Option<f64>,
+    /// Local currency.
+    pub destination_currency: Option<String>,
+    /// The operator's transaction reference.
+    pub operator_transaction_id: Option<String>,
+}
+
+impl TopUpDetails {
+    fn from_raw(t: types::TopupDetail) -> Self {
+        Self {
+            local_currency_amount: number(t.local_currency_amount),
+            sales_tax_amount: number(t.sales_tax_amount),
+            local_currency_amount_excluding_tax: number(t.local_currency_amount_excluding_tax),
+            destination_currency: text(t.destination_currency),
+            operator_transaction_id: text(t.operator_transaction_id),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.local_currency_amount.is_none() && self.operator_transaction_id.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tx(json: serde_json::Value) -> types::Transaction {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn empty_blocks_are_ignored_and_the_specific_one_comes_first() {
+        let t = tx(serde_json::json!({
+            "transactionId": 7,
+            "topupDetail": {"localCurrencyAmount": 0, "destinationCurrency": ""},
+            "pins": [{"pinNumber": "9981-2231", "controlNumber": "C1", "deliveredAmount": 10}],
+            "giftCardDetail": {"cardNumber": "", "pin": ""},
+            "simInfo": {},
+            "billPaymentDetail": null
+        }));
+        let p = Purchase::from_raw("c-1".into(), None, t);
+        assert_eq!(p.deliveries.len(), 1);
+        assert_eq!(p.pins()[0].code(), Some("9981-2231"));
+        let shown = format!("{p:?}");
+        assert!(!shown.contains("9981"), "{shown}");
+        assert!(shown.contains("C1"), "{shown}");
+    }
+
+    #[test]
+    fn no_detail_block_is_no_delivery() {
+        let p = Purchase::from_raw("c".into(), None, types::Transaction::default());
+        assert!(p.delivery().is_none() && p.pins().is_empty());
+    }
+}
