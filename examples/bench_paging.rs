@@ -44,7 +44,7 @@ impl Server {
     }
 }
 
-async fn serve(latency: Duration) -> Server {
+fn serve(latency: Duration) -> Server {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let catalog = catalog();
     let pages = PRODUCTS.div_ceil(PER_PAGE);
@@ -68,43 +68,53 @@ async fn serve(latency: Duration) -> Server {
         })
         .collect();
     let responses = std::sync::Arc::new(responses);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let uri = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            let responses = responses.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                loop {
-                    // One request: GET, headers only.
-                    let end = loop {
-                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                            break i + 4;
+    // The server runs on a thread and runtime of its own, as a server in
+    // another process would: its work does not delay the client's tasks.
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    std_listener.set_nonblocking(true).unwrap();
+    let uri = format!("http://{}", std_listener.local_addr().unwrap());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let responses = responses.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        // One request: GET, headers only.
+                        let end = loop {
+                            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                                break i + 4;
+                            }
+                            match socket.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        };
+                        let head = String::from_utf8_lossy(&buf[..end]).to_string();
+                        buf.drain(..end);
+                        let page: usize = head
+                            .split_once("page=")
+                            .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+                            .and_then(|n| n.parse().ok())
+                            .unwrap_or(1);
+                        tokio::time::sleep(latency).await;
+                        let resp = &responses[page.clamp(1, responses.len()) - 1];
+                        if socket.write_all(resp).await.is_err() {
+                            return;
                         }
-                        match socket.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                        }
-                    };
-                    let head = String::from_utf8_lossy(&buf[..end]).to_string();
-                    buf.drain(..end);
-                    let page: usize = head
-                        .split_once("page=")
-                        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
-                        .and_then(|n| n.parse().ok())
-                        .unwrap_or(1);
-                    tokio::time::sleep(latency).await;
-                    let resp = &responses[page.clamp(1, responses.len()) - 1];
-                    if socket.write_all(resp).await.is_err() {
-                        return;
                     }
-                }
-            });
-        }
+                });
+            }
+        })
     });
     Server { uri }
 }
@@ -137,7 +147,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 #[tokio::main]
 async fn main() {
     // 1. Crawl with latency.
-    let server = serve(LATENCY).await;
+    let server = serve(LATENCY);
     let client = make_client(&server);
     let _warm = crawl(&client, 8).await;
     let mut seq = Vec::new();
@@ -166,7 +176,7 @@ async fn main() {
     );
 
     // 2. Per-call overhead, no added latency.
-    let server = serve(Duration::ZERO).await;
+    let server = serve(Duration::ZERO);
     let client = make_client(&server);
     let http = reqwest::Client::new();
     let url = format!("{}/v1/products?page=1&per_page=100", server.uri());
