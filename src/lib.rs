@@ -45,3 +45,22 @@ pub mod valuetopup;
 
 #[cfg(feature = "simulator")]
 pub mod simulator;
+
+/// Compile-time checks of the clients' promises.
+#[cfg(test)]
+mod promises {
+    fn clone_send_sync<T: Clone + Send + Sync + 'static>() {}
+
+    #[test]
+    fn clients_are_clone_send_sync() {
+        #[cfg(feature = "v1_21")]
+        clone_send_sync::<crate::v1_21::Client>();
+        #[cfg(feature = "v1_0")]
+        clone_send_sync::<crate::v1_0::Client>();
+        #[cfg(feature = "valuetopup")]
+        clone_send_sync::<crate::valuetopup::Client>();
+        send_sync::<crate::Error>();
+    }
+
+    fn send_sync<T: Send + Sync + 'static>() {}
+}
