@@ -39,24 +39,8 @@ const METHODS: &[&str] = &[
 
 /// Standard base64 (RFC 4648, with padding).
 pub fn base64(input: &str) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in input.as_bytes().chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(input)
 }
 
 /// `Basic base64(key:secret)` for the test credentials.
@@ -414,18 +398,7 @@ pub fn assert_spec_check_rejects_bad_requests(spec_file: &str, op: &str, path: &
 }
 
 #[test]
-fn base64_matches_rfc4648_vectors() {
-    for (input, encoded) in [
-        ("", ""),
-        ("f", "Zg=="),
-        ("fo", "Zm8="),
-        ("foo", "Zm9v"),
-        ("foob", "Zm9vYg=="),
-        ("fooba", "Zm9vYmE="),
-        ("foobar", "Zm9vYmFy"),
-    ] {
-        assert_eq!(base64(input), encoded);
-    }
+fn test_credentials_authorization() {
     assert_eq!(
         expected_authorization(),
         "Basic ZHZzLXRlc3Qta2V5OmR2cy10ZXN0LXNlY3JldA=="
