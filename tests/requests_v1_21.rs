@@ -9,12 +9,11 @@ mod request_capture;
 
 use dvs::v1_21::raw::{types, Client, Error, ResponseValue};
 use request_capture::{
-    assert_no_server_fields, assert_spec_check_rejects_bad_requests, capture, http_client,
-    mock_server, Captured, Spec,
+    assert_no_server_fields, assert_spec_check_rejects_bad_requests, body, country, nz, operator,
+    region, s, Captured, Spec,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::num::NonZeroU32;
 
 const SPEC: &str = "dvs-1.21.0.json";
 
@@ -51,9 +50,7 @@ const COVERED: &[(&str, fn())] = &[
     ("postLookupCreditPartyStatus", postLookupCreditPartyStatus),
 ];
 
-/// Runs `call` against a server answering `status` with `response`; asserts
-/// the request is `expected` ("METHOD /path"), matches operation `op` of the
-/// spec, and equals its snapshot; asserts the response decoded with `status`.
+/// [`request_capture::run`] with this version's client, spec and operations.
 async fn run<T>(
     op: &str,
     expected: &str,
@@ -61,48 +58,21 @@ async fn run<T>(
     response: Value,
     call: impl AsyncFnOnce(&Client) -> Result<ResponseValue<T>, Error<types::Errors>>,
 ) -> Captured {
-    assert!(
-        COVERED.iter().any(|(name, _)| *name == op),
-        "{op} is not in COVERED"
-    );
-    let server = mock_server(status, response).await;
-    let client =
-        Client::new_with_client(&server.uri(), http_client(), dvs::CallSettings::default());
-    let result = call(&client).await;
-    let request = capture(&server).await;
-    assert_eq!(format!("{} {}", request.method, request.path), expected);
-    Spec::load(SPEC).check(op, &request);
-    insta::assert_json_snapshot!(op, request);
-    let response = result.unwrap_or_else(|e| panic!("{op}: {e}"));
-    assert_eq!(response.status().as_u16(), status);
-    request
-}
-
-fn nz(n: u32) -> NonZeroU32 {
-    NonZeroU32::new(n).unwrap()
-}
-
-fn s(value: &str) -> String {
-    value.to_string()
-}
-
-fn body<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    serde_json::from_value(value).expect("a valid request body")
+    let covered: Vec<&str> = COVERED.iter().map(|(name, _)| *name).collect();
+    request_capture::run(
+        op,
+        expected,
+        status,
+        response,
+        SPEC,
+        &covered,
+        Client::new_with_client,
+        call,
+    )
+    .await
 }
 
 // Minimal valid response bodies.
-
-fn region() -> Value {
-    json!({"code": "GT-GU", "name": "Guatemala"})
-}
-
-fn country() -> Value {
-    json!({"iso_code": "GTM", "name": "Guatemala", "regions": [region()]})
-}
-
-fn operator() -> Value {
-    json!({"id": 1452, "name": "Tigo Guatemala", "country": country(), "regions": [region()]})
-}
 
 fn service() -> Value {
     json!({"id": 1, "name": "Mobile", "subservices": [{"id": 11, "name": "Airtime"}]})

@@ -173,6 +173,74 @@ pub async fn capture(server: &MockServer) -> Captured {
 }
 
 /// A spec file of `openapi/`, as JSON.
+/// Runs `call` on a client of `make` against a server answering `status`
+/// with `response`; asserts the request is `expected` ("METHOD /path"),
+/// that `op` is listed in `covered`, that the request matches operation `op`
+/// of `spec_file`, and that it equals its snapshot; asserts the response
+/// decoded with `status`.
+#[allow(clippy::too_many_arguments)]
+pub async fn run<C, T, E: std::fmt::Debug>(
+    op: &str,
+    expected: &str,
+    status: u16,
+    response: Value,
+    spec_file: &str,
+    covered: &[&str],
+    make: impl FnOnce(&str, reqwest::Client, dvs::CallSettings) -> C,
+    call: impl AsyncFnOnce(
+        &C,
+    )
+        -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+) -> Captured {
+    assert!(covered.contains(&op), "{op} is not in COVERED");
+    let server = mock_server(status, response).await;
+    let client = make(&server.uri(), http_client(), dvs::CallSettings::default());
+    let result = call(&client).await;
+    let request = capture(&server).await;
+    assert_eq!(format!("{} {}", request.method, request.path), expected);
+    Spec::load(spec_file).check(op, &request);
+    // Snapshots stay where each test binary keeps them: tests/snapshots/<binary>__<op>.snap.
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        insta::assert_json_snapshot!(format!("{}__{op}", env!("CARGO_CRATE_NAME")), request)
+    });
+    let response = result.unwrap_or_else(|e| panic!("{op}: {e}"));
+    assert_eq!(response.status().as_u16(), status);
+    request
+}
+
+/// A non-zero page number or size.
+pub fn nz(n: u32) -> std::num::NonZeroU32 {
+    std::num::NonZeroU32::new(n).unwrap()
+}
+
+/// An owned string.
+pub fn s(value: &str) -> String {
+    value.to_string()
+}
+
+/// A request body of a generated type, from JSON.
+pub fn body<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("a valid request body")
+}
+
+/// A minimal region body.
+pub fn region() -> Value {
+    serde_json::json!({"code": "GT-GU", "name": "Guatemala"})
+}
+
+/// A minimal country body.
+pub fn country() -> Value {
+    serde_json::json!({"iso_code": "GTM", "name": "Guatemala", "regions": [region()]})
+}
+
+/// A minimal operator body.
+pub fn operator() -> Value {
+    serde_json::json!({"id": 1452, "name": "Tigo Guatemala", "country": country(), "regions": [region()]})
+}
+
 pub struct Spec(Value);
 
 impl Spec {
