@@ -4,7 +4,8 @@
 /// Expands, inside a version's `impl Client`, the methods whose generated
 /// calls are the same in every version. `types`, `Transaction`, `convert`,
 /// `to_raw`, `positive`, `n32`, `flows` and the crate's types must be in
-/// scope where it is used.
+/// scope where it is used, and the version's `impl Client` provides
+/// `check_transaction_filter` and `version_transaction_filters`.
 macro_rules! shared_client_methods {
     () => {
         /// One service.
@@ -152,6 +153,71 @@ macro_rules! shared_client_methods {
         pub async fn verify_callback(&self, body: &[u8]) -> Result<Transaction, Error> {
             let claimed = Self::parse_callback(body)?;
             flows::verify_callback(claimed, |id| self.transaction(id)).await
+        }
+        /// Transactions matching a filter (the last 24 hours by default).
+        pub fn transactions(
+            &self,
+            filter: TransactionFilter,
+        ) -> Result<Paginator<Transaction>, Error> {
+            filter.validate()?;
+            Self::check_transaction_filter(&filter)?;
+            let raw = self.raw.clone();
+            Ok(Paginator::new(move |page, per_page| {
+                let (raw, f) = (raw.clone(), filter.clone());
+                async move {
+                    let req = raw
+                        .get_transactions()
+                        .page(n32("page", page)?)
+                        .per_page(n32("per_page", per_page)?);
+                    let mut req = Self::version_transaction_filters(req, &f)?;
+                    if let Some(e) = f.external_id {
+                        req = req.external_id(to_raw::<types::GetTransactionsExternalId>(
+                            "external_id",
+                            e,
+                        )?);
+                    }
+                    if let Some(t) = f.product_type {
+                        req = req.product_type(to_raw::<types::ProductTypes>(
+                            "product_type",
+                            t.as_str(),
+                        )?);
+                    }
+                    if let Some(s) = f.service_id {
+                        req = req.service_id(to_raw::<types::ServiceId>("service_id", s)?);
+                    }
+                    if let Some(c) = f.country_iso_code {
+                        req = req.country_iso_code(to_raw::<types::CountryIsoCode>(
+                            "country_iso_code",
+                            c,
+                        )?);
+                    }
+                    if let Some(o) = f.operator_id {
+                        req = req.operator_id(to_raw::<types::OperatorId>("operator_id", o)?);
+                    }
+                    if let Some(s) = f.status {
+                        req = req.status_id(s.id());
+                    }
+                    if let Some(m) = f.credit_party_mobile_number {
+                        req = req.credit_party_mobile_number(to_raw::<types::E164>(
+                            "credit_party_mobile_number",
+                            m,
+                        )?);
+                    }
+                    if let Some(a) = f.credit_party_account_number {
+                        req = req.credit_party_account_number(to_raw::<types::AccountNumber>(
+                            "credit_party_account_number",
+                            a,
+                        )?);
+                    }
+                    if let Some(d) = f.from_date {
+                        req = req.from_date(d);
+                    }
+                    if let Some(d) = f.to_date {
+                        req = req.to_date(d);
+                    }
+                    convert::page(req.send().await)
+                }
+            }))
         }
     };
 }

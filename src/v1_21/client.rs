@@ -100,6 +100,22 @@ impl crate::FromConfig for Client {
 impl Client {
     crate::shared_ops::shared_client_methods!();
 
+    /// Refuses transaction filters this version does not have (none).
+    fn check_transaction_filter(_filter: &TransactionFilter) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// The transaction filters only this version has: `subservice_id`.
+    fn version_transaction_filters<'a>(
+        req: g::builder::GetTransactions<'a>,
+        f: &TransactionFilter,
+    ) -> Result<g::builder::GetTransactions<'a>, Error> {
+        Ok(match f.subservice_id {
+            Some(s) => req.subservice_id(to_raw::<types::SubServiceId>("subservice_id", s)?),
+            None => req,
+        })
+    }
+
     /// A builder (sandbox by default).
     pub fn builder() -> ClientBuilder<Self> {
         ClientBuilder::default()
@@ -425,66 +441,6 @@ impl Client {
             || self.transaction(id),
         )
         .await
-    }
-
-    /// Transactions matching a filter (the last 24 hours by default).
-    pub fn transactions(&self, filter: TransactionFilter) -> Result<Paginator<Transaction>, Error> {
-        filter.validate()?;
-        let raw = self.raw.clone();
-        Ok(Paginator::new(move |page, per_page| {
-            let (raw, f) = (raw.clone(), filter.clone());
-            async move {
-                let mut req = raw
-                    .get_transactions()
-                    .page(n32("page", page)?)
-                    .per_page(n32("per_page", per_page)?);
-                if let Some(e) = f.external_id {
-                    req = req.external_id(to_raw::<types::GetTransactionsExternalId>(
-                        "external_id",
-                        e,
-                    )?);
-                }
-                if let Some(t) = f.product_type {
-                    req = req
-                        .product_type(to_raw::<types::ProductTypes>("product_type", t.as_str())?);
-                }
-                if let Some(s) = f.service_id {
-                    req = req.service_id(to_raw::<types::ServiceId>("service_id", s)?);
-                }
-                if let Some(s) = f.subservice_id {
-                    req = req.subservice_id(to_raw::<types::SubServiceId>("subservice_id", s)?);
-                }
-                if let Some(c) = f.country_iso_code {
-                    req = req
-                        .country_iso_code(to_raw::<types::CountryIsoCode>("country_iso_code", c)?);
-                }
-                if let Some(o) = f.operator_id {
-                    req = req.operator_id(to_raw::<types::OperatorId>("operator_id", o)?);
-                }
-                if let Some(s) = f.status {
-                    req = req.status_id(s.id());
-                }
-                if let Some(m) = f.credit_party_mobile_number {
-                    req = req.credit_party_mobile_number(to_raw::<types::E164>(
-                        "credit_party_mobile_number",
-                        m,
-                    )?);
-                }
-                if let Some(a) = f.credit_party_account_number {
-                    req = req.credit_party_account_number(to_raw::<types::AccountNumber>(
-                        "credit_party_account_number",
-                        a,
-                    )?);
-                }
-                if let Some(d) = f.from_date {
-                    req = req.from_date(d);
-                }
-                if let Some(d) = f.to_date {
-                    req = req.to_date(d);
-                }
-                convert::page(req.send().await)
-            }
-        }))
     }
 
     // ----- look-ups --------------------------------------------------------
