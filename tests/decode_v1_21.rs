@@ -4,63 +4,40 @@
 //! carrying fields and values newer than the vendored spec, and the raw
 //! client decoding the same bodies over HTTP.
 
-use chrono::{DateTime, Utc};
 use dvs::v1_21::raw::{self, types, unions::Product};
 use serde_json::{json, Value};
-use std::ops::Deref;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+#[allow(dead_code)]
+mod decode_support;
+
+use decode_support::{date, field_sets, strs};
+
+const VERSION: &str = "v1_21";
+
 fn fixture(name: &str) -> String {
-    let file = format!("{}/tests/fixtures/v1_21/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("reading {file}: {e}"))
+    decode_support::fixture(VERSION, name)
 }
 
 fn fixture_json(name: &str) -> Value {
-    serde_json::from_str(&fixture(name)).expect("fixture is JSON")
+    decode_support::fixture_json(VERSION, name)
 }
 
 fn products(name: &str) -> Vec<Product> {
-    serde_json::from_str(&fixture(name)).unwrap_or_else(|e| panic!("decoding {name}: {e}"))
+    decode_support::decode(VERSION, name)
 }
 
 fn transaction(name: &str) -> types::Transaction {
-    serde_json::from_str(&fixture(name)).unwrap_or_else(|e| panic!("decoding {name}: {e}"))
-}
-
-/// The strings inside a list of string newtypes (open enums, tags, codes).
-fn strs<T: Deref<Target = String>>(list: &[T]) -> Vec<&str> {
-    list.iter().map(|s| s.as_str()).collect()
-}
-
-/// A `required_*_fields` value: alternatives of field sets.
-fn field_sets(sets: &[&[&str]]) -> Vec<Vec<String>> {
-    sets.iter()
-        .map(|set| set.iter().map(|f| f.to_string()).collect())
-        .collect()
-}
-
-fn date(s: &str) -> DateTime<Utc> {
-    s.parse().expect("RFC 3339 date")
-}
-
-fn base64(input: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(input)
+    decode_support::decode(VERSION, name)
 }
 
 fn raw_client(server: &MockServer) -> raw::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    let mut auth =
-        reqwest::header::HeaderValue::from_str(&format!("Basic {}", base64(b"key:secret")))
-            .unwrap();
-    auth.set_sensitive(true);
-    headers.insert(reqwest::header::AUTHORIZATION, auth);
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    raw::Client::new_with_client(&server.uri(), http, dvs::CallSettings::default())
+    raw::Client::new_with_client(
+        &server.uri(),
+        decode_support::authed_http(),
+        dvs::CallSettings::default(),
+    )
 }
 
 #[test]
