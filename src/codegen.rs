@@ -37,7 +37,8 @@ pub const VERSIONS: &[Version] = &[
 pub fn fixups_for(version: &Version) -> &'static [crate::normalize::Fixup] {
     match version.module {
         "valuetopup" => crate::normalize::VALUETOPUP_FIXUPS,
-        _ => crate::normalize::DVS_FIXUPS,
+        "v1_0" => crate::normalize::DVS_V1_0_FIXUPS,
+        _ => crate::normalize::DVS_V1_21_FIXUPS,
     }
 }
 

@@ -9,7 +9,12 @@ mod normalize;
 use serde_json::Value;
 
 fn normalized(file: &str) -> (Value, Vec<(&'static str, usize)>) {
-    normalized_with(file, normalize::DVS_FIXUPS)
+    let fixups = if file.starts_with("dvs-1.0.") {
+        normalize::DVS_V1_0_FIXUPS
+    } else {
+        normalize::DVS_V1_21_FIXUPS
+    };
+    normalized_with(file, fixups)
 }
 
 fn normalized_with(file: &str, fixups: &[normalize::Fixup]) -> (Value, Vec<(&'static str, usize)>) {

@@ -13,12 +13,39 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+pub mod additions;
+pub mod contract;
+pub mod resolve;
+pub mod shape;
+
+use resolve::escape;
+
 /// A named spec fixup.
 pub struct Fixup {
     /// Stable name, reported when the fixup fails or no longer applies.
     pub name: &'static str,
     /// The function; returns how many places it changed.
     pub apply: fn(&mut Value) -> Result<usize, String>,
+    /// A quirk fixup must change something: one that finds nothing to fix
+    /// is stale and fails. A shaping step (`false`) may find the document
+    /// already in shape.
+    pub must_change: bool,
+}
+
+const fn quirk(name: &'static str, apply: fn(&mut Value) -> Result<usize, String>) -> Fixup {
+    Fixup {
+        name,
+        apply,
+        must_change: true,
+    }
+}
+
+const fn step(name: &'static str, apply: fn(&mut Value) -> Result<usize, String>) -> Fixup {
+    Fixup {
+        name,
+        apply,
+        must_change: false,
+    }
 }
 
 /// A fixup that failed, or that found nothing to fix.
@@ -38,50 +65,72 @@ impl fmt::Display for FixupError {
 
 impl std::error::Error for FixupError {}
 
-/// The fixups applied to every DVS spec, in order.
-pub const DVS_FIXUPS: &[Fixup] = &[
-    Fixup {
-        name: "default_response_to_error_ranges",
-        apply: default_response_to_error_ranges,
-    },
-    Fixup {
-        name: "split_read_write_only",
-        apply: split_read_write_only,
-    },
-    Fixup {
-        name: "comma_separated_array_params",
-        apply: comma_separated_array_params,
-    },
-    Fixup {
-        name: "mark_tagged_unions",
-        apply: mark_tagged_unions,
-    },
-    Fixup {
-        name: "allow_unknown_response_fields",
-        apply: allow_unknown_response_fields,
-    },
-    Fixup {
-        name: "open_response_enums",
-        apply: open_response_enums,
-    },
-    Fixup {
-        name: "relax_response_constraints",
-        apply: relax_response_constraints,
-    },
-];
+fn canonical_names_v1_21(spec: &mut Value) -> Result<usize, String> {
+    contract::canonical_names(spec, &contract::V1_21)
+}
+
+fn facade_needs_v1_21(spec: &mut Value) -> Result<usize, String> {
+    contract::check_needs(spec, &contract::V1_21).map(|()| 0)
+}
+
+fn canonical_names_v1_0(spec: &mut Value) -> Result<usize, String> {
+    contract::canonical_names(spec, &contract::V1_0)
+}
+
+fn facade_needs_v1_0(spec: &mut Value) -> Result<usize, String> {
+    contract::check_needs(spec, &contract::V1_0).map(|()| 0)
+}
+
+/// The shaping steps every DVS document goes through first: names filled
+/// and folded, the facade's needs checked, before any quirk is fixed.
+macro_rules! dvs_fixups {
+    ($names:ident, $needs:ident) => {
+        &[
+            step("fill_operation_ids", shape::fill_operation_ids),
+            step("fold_alias_components", shape::fold_alias_components),
+            step("canonical_names", $names),
+            step("facade_needs", $needs),
+            quirk(
+                "default_response_to_error_ranges",
+                default_response_to_error_ranges,
+            ),
+            quirk(
+                "declare_rate_limit_headers",
+                additions::declare_rate_limit_headers,
+            ),
+            quirk(
+                "declare_transaction_callback",
+                additions::declare_transaction_callback,
+            ),
+            quirk("split_read_write_only", split_read_write_only),
+            step("merge_all_of", shape::merge_all_of),
+            quirk("comma_separated_array_params", comma_separated_array_params),
+            quirk("mark_tagged_unions", mark_tagged_unions),
+            quirk(
+                "allow_unknown_response_fields",
+                allow_unknown_response_fields,
+            ),
+            quirk("open_response_enums", open_response_enums),
+            quirk("relax_response_constraints", relax_response_constraints),
+        ]
+    };
+}
+
+/// The fixups applied to a DVS 1.21 document, in order.
+pub const DVS_V1_21_FIXUPS: &[Fixup] = dvs_fixups!(canonical_names_v1_21, facade_needs_v1_21);
+
+/// The fixups applied to a DVS 1.0 document, in order.
+pub const DVS_V1_0_FIXUPS: &[Fixup] = dvs_fixups!(canonical_names_v1_0, facade_needs_v1_0);
 
 /// The fixups the Prepay Nation ValueTopup v2 spec needs, in order. It has
 /// none of DVS's read/write-only, array-parameter, union, closed-object or
 /// enum quirks.
 pub const VALUETOPUP_FIXUPS: &[Fixup] = &[
-    Fixup {
-        name: "default_response_to_error_ranges",
-        apply: default_response_to_error_ranges,
-    },
-    Fixup {
-        name: "relax_response_constraints",
-        apply: relax_response_constraints,
-    },
+    quirk(
+        "default_response_to_error_ranges",
+        default_response_to_error_ranges,
+    ),
+    quirk("relax_response_constraints", relax_response_constraints),
 ];
 
 /// Runs `fixups` in order over `spec`. Returns, per fixup, how many places it
@@ -93,7 +142,7 @@ pub fn normalize_with(
     let mut report = Vec::with_capacity(fixups.len());
     for fixup in fixups {
         match (fixup.apply)(spec) {
-            Ok(0) => {
+            Ok(0) if fixup.must_change => {
                 return Err(FixupError {
                     fixup: fixup.name,
                     message: "found nothing to fix: the quirk it handles is gone from the spec; \
@@ -113,9 +162,9 @@ pub fn normalize_with(
     Ok(report)
 }
 
-/// Runs [`DVS_FIXUPS`] over a DVS spec.
+/// Runs [`DVS_V1_21_FIXUPS`] over a DVS 1.21 document.
 pub fn normalize_dvs(spec: &mut Value) -> Result<Vec<(&'static str, usize)>, FixupError> {
-    normalize_with(spec, DVS_FIXUPS)
+    normalize_with(spec, DVS_V1_21_FIXUPS)
 }
 
 /// Extension key under which [`mark_tagged_unions`] records a discriminated
@@ -170,13 +219,13 @@ pub fn tagged_unions(spec: &Value) -> Vec<TaggedUnion> {
     out
 }
 
-const METHODS: &[&str] = &[
+pub(crate) const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use resolve::SCHEMA_PREFIX;
 
 /// Calls `f` on every operation object of `paths`.
-fn for_each_operation(spec: &mut Value, mut f: impl FnMut(&mut Map<String, Value>)) {
+pub(crate) fn for_each_operation(spec: &mut Value, mut f: impl FnMut(&mut Map<String, Value>)) {
     if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             if let Some(item) = item.as_object_mut() {
@@ -343,10 +392,6 @@ fn resolved_ptr<'a>(spec: &'a Value, v: &'a Value, ptr: &str) -> (String, &'a Va
         Some(r) if r.starts_with('#') => (r[1..].to_string(), deref(spec, v)),
         _ => (ptr.to_string(), v),
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
 }
 
 /// Every schema location (JSON pointer) reachable from the given roots,
@@ -612,19 +657,23 @@ pub fn comma_separated_array_params(spec: &mut Value) -> Result<usize, String> {
 /// A `oneOf` with a `discriminator` becomes, in progenitor, an untagged enum:
 /// the discriminator is dropped, a product that matches no variant fails with
 /// an opaque error, and a type added by the vendor cannot be represented.
-/// Each such union is checked (every mapping target is a member of the
-/// `oneOf` and declares the discriminator property) and marked with
-/// [`TAGGED_UNION_KEY`]; the code generator replaces the union with an enum
-/// that dispatches on the tag, keeps unknown tags as raw JSON, and reports the
-/// failing field of a known variant.
+/// Each such union is checked and marked with [`TAGGED_UNION_KEY`]; the code
+/// generator replaces the union with an enum that dispatches on the tag,
+/// keeps unknown tags as raw JSON, and reports the failing field of a known
+/// variant.
+///
+/// Variants are read through the shared resolver (`$ref`s followed, `allOf`
+/// merged): the vendor composes them as `allOf: [ProductBase, {type: ...}]`.
+/// A variant's tag is its `mapping` entry, else the single value its
+/// discriminator property can take; each member must have exactly one tag.
 pub fn mark_tagged_unions(spec: &mut Value) -> Result<usize, String> {
-    let schemas = spec
+    let doc = spec.clone();
+    let schemas = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .ok_or("no components/schemas")?
-        .clone();
+        .ok_or("no components/schemas")?;
     let mut marks = Vec::new();
-    for (name, schema) in &schemas {
+    for (name, schema) in schemas {
         let (Some(one_of), Some(disc)) = (
             schema.get("oneOf").and_then(Value::as_array),
             schema.get("discriminator"),
@@ -635,42 +684,65 @@ pub fn mark_tagged_unions(spec: &mut Value) -> Result<usize, String> {
             .get("propertyName")
             .and_then(Value::as_str)
             .ok_or_else(|| format!("`{name}`: discriminator without propertyName"))?;
-        let mapping = disc
-            .get("mapping")
-            .and_then(Value::as_object)
-            .ok_or_else(|| format!("`{name}`: discriminator without mapping"))?;
+        let mapping = disc.get("mapping").and_then(Value::as_object);
         let members: BTreeSet<&str> = one_of
             .iter()
             .filter_map(|m| m.get("$ref").and_then(Value::as_str))
             .collect();
-        let mut variants = Map::new();
-        for (tag, target) in mapping {
-            let target = target
-                .as_str()
-                .ok_or_else(|| format!("`{name}`: mapping of `{tag}` is not a string"))?;
-            if !members.contains(target) {
+        for (tag, t) in mapping.into_iter().flatten() {
+            let t = t.as_str().unwrap_or_default();
+            if !members.contains(t) {
                 return Err(format!(
-                    "`{name}`: mapping target `{target}` is not in oneOf"
+                    "`{name}`: mapping target `{t}` of `{tag}` is not in oneOf"
                 ));
             }
-            let variant = target.strip_prefix(SCHEMA_PREFIX).unwrap_or(target);
-            let declares = schemas
-                .get(variant)
-                .and_then(|v| v.pointer(&format!("/properties/{}", escape(property))))
-                .is_some();
-            if !declares {
-                return Err(format!(
-                    "`{name}`: variant `{variant}` does not declare `{property}`"
-                ));
-            }
-            variants.insert(tag.clone(), Value::String(variant.to_string()));
         }
-        if variants.len() != members.len() {
-            return Err(format!(
-                "`{name}`: {} oneOf members but {} mapped tags",
-                members.len(),
-                variants.len()
-            ));
+        let mut variants = Map::new();
+        for member in one_of {
+            let target = member
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(resolve::component_name)
+                .ok_or_else(|| format!("`{name}`: a oneOf member is not a component reference"))?;
+            // Tags the mapping gives this member.
+            let mapped: Vec<&String> = mapping
+                .into_iter()
+                .flatten()
+                .filter(|(_, t)| t.as_str().and_then(resolve::component_name) == Some(target))
+                .map(|(tag, _)| tag)
+                .collect();
+            let own = resolve::single_value(&doc, member, property);
+            let declares = resolve::property(&doc, member, property).is_some();
+            let tag = match (mapped.as_slice(), own) {
+                ([tag], Some(own)) if **tag != own => {
+                    return Err(format!(
+                        "`{name}`: variant `{target}` is mapped to `{tag}` but its `{property}` only takes `{own}`"
+                    ))
+                }
+                ([tag], _) => (*tag).clone(),
+                ([], Some(own)) => own,
+                ([], None) if !declares => {
+                    return Err(format!(
+                        "`{name}`: variant `{target}` has no `{property}` property (after resolving `$ref` and merging `allOf`), and no mapping names it"
+                    ))
+                }
+                ([], None) => {
+                    return Err(format!(
+                        "`{name}`: variant `{target}` is in no mapping and its `{property}` takes more than one value"
+                    ))
+                }
+                (_, _) => {
+                    return Err(format!(
+                        "`{name}`: variant `{target}` has several tags in the mapping"
+                    ))
+                }
+            };
+            if variants
+                .insert(tag.clone(), Value::String(target.to_string()))
+                .is_some()
+            {
+                return Err(format!("`{name}`: two variants have the tag `{tag}`"));
+            }
         }
         marks.push((name.clone(), property.to_string(), variants));
     }
@@ -913,7 +985,7 @@ mod tests {
         let mut partial = union_spec(json!({"A_TAG": "#/components/schemas/A"}));
         assert!(mark_tagged_unions(&mut partial)
             .unwrap_err()
-            .contains("mapped tags"));
+            .contains("variant `B` is in no mapping"));
         let mut none = spec_with(json!({}), json!({"A": {"type": "object"}}));
         assert_eq!(mark_tagged_unions(&mut none).unwrap(), 0);
     }
@@ -999,11 +1071,83 @@ mod tests {
             .is_none());
     }
 
+    /// The vendor's shape: variants as `allOf: [Base, {type: {enum: [ONE]}}]`,
+    /// reached through alias references, with or without a mapping.
+    #[test]
+    fn variants_composed_with_all_of_are_matched_by_their_tag() {
+        let schemas = json!({
+            "U": {"oneOf": [{"$ref": "#/components/schemas/VariantA"}, {"$ref": "#/components/schemas/VariantB"}],
+                  "discriminator": {"propertyName": "type"}},
+            "Base": {"type": "object", "properties": {"id": {"type": "integer"}}},
+            "VariantA": {"allOf": [{"$ref": "#/components/schemas/Base"},
+                {"type": "object", "properties": {"type": {"type": "string", "enum": ["A_TAG"]}}}]},
+            "VariantB": {"$ref": "#/components/schemas/variant_b"},
+            "variant_b": {"allOf": [{"$ref": "#/components/schemas/Base"},
+                {"properties": {"type": {"type": "string", "enum": ["B_TAG"]}}}]}
+        });
+        let mut spec = spec_with(json!({}), schemas.clone());
+        assert_eq!(mark_tagged_unions(&mut spec).unwrap(), 1);
+        let u = &tagged_unions(&spec)[0];
+        assert_eq!(u.variants["A_TAG"], "VariantA");
+        assert_eq!(u.variants["B_TAG"], "VariantB");
+
+        // A mapping that contradicts the variant's own tag is refused.
+        let mut wrong = spec_with(json!({}), schemas.clone());
+        wrong["components"]["schemas"]["U"]["discriminator"]["mapping"] =
+            json!({"X_TAG": "#/components/schemas/VariantA"});
+        assert!(mark_tagged_unions(&mut wrong)
+            .unwrap_err()
+            .contains("mapped to `X_TAG` but its `type` only takes `A_TAG`"));
+
+        // A variant without the property says so, truly.
+        let mut none = spec_with(json!({}), schemas);
+        none["components"]["schemas"]["variant_b"] = json!({"$ref": "#/components/schemas/Base"});
+        let err = mark_tagged_unions(&mut none).unwrap_err();
+        assert!(
+            err.contains("variant `VariantB` has no `type` property"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn a_stale_fixup_is_reported_by_name() {
-        let mut spec = spec_with(json!({}), json!({}));
-        let err = normalize_dvs(&mut spec).unwrap_err();
+        let mut spec = spec_with(
+            json!({"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}),
+            json!({}),
+        );
+        let quirks: Vec<Fixup> = DVS_V1_21_FIXUPS
+            .iter()
+            .filter(|f| f.must_change)
+            .map(|f| Fixup {
+                name: f.name,
+                apply: f.apply,
+                must_change: true,
+            })
+            .collect();
+        let err = normalize_with(&mut spec, &quirks).unwrap_err();
         assert_eq!(err.fixup, "default_response_to_error_ranges");
         assert!(err.to_string().contains("found nothing to fix"));
+    }
+
+    #[test]
+    fn a_document_lacking_what_the_facade_needs_is_stopped_with_the_list() {
+        let mut spec = spec_with(
+            json!({"/products": {"get": {"operationId": "getProducts", "parameters": [
+                {"name": "type", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}}}}),
+            json!({}),
+        );
+        let err = normalize_dvs(&mut spec).unwrap_err();
+        assert_eq!(err.fixup, "facade_needs");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("parameter `region` of operation `getProducts` (GET /products)"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("operation `postTransactionAsync` (POST /async/transactions)"),
+            "{msg}"
+        );
+        assert!(!msg.contains("type `Product`"), "{msg}");
     }
 }
