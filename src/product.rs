@@ -166,7 +166,7 @@ macro_rules! product_accessors {
             /// The product type, also for types this crate does not know.
             pub fn product_type(&self) -> $crate::ProductType {
                 match self {
-                    $(Self::$variant(p) => $crate::ProductType::from(p.type_.0.as_str()),)*
+                    $(Self::$variant(p) => $crate::ProductType::from(::std::convert::AsRef::<str>::as_ref(&*p.type_)),)*
                     Self::Unknown(v) => $crate::ProductType::from(
                         v.get("type").and_then(serde_json::Value::as_str).unwrap_or_default(),
                     ),

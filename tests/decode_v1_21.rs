@@ -60,7 +60,7 @@ fn every_product_type_decodes_into_its_variant() {
     assert_eq!(p.operator.name, "Tigo Guatemala");
     assert_eq!(p.operator.country.iso_code.as_str(), "GTM");
     assert_eq!(p.operator.country.regions, None);
-    assert_eq!(p.validity, None);
+    assert_eq!(p.validity.0, None);
     assert_eq!(
         p.required_credit_party_identifier_fields,
         field_sets(&[&["mobile_number"]])
@@ -477,10 +477,7 @@ fn transaction_response_without_write_only_fields_decodes() {
     assert_eq!(t.pin, None);
     let product = t.product.as_ref().unwrap();
     assert_eq!(product.id, 20385);
-    assert_eq!(
-        product.type_.as_deref().map(String::as_str),
-        Some("FIXED_VALUE_RECHARGE")
-    );
+    assert_eq!(Some(product.type_.as_str()), Some("FIXED_VALUE_RECHARGE"));
     assert_eq!(*product.operator.id, 1473);
     assert_eq!(product.pin, None);
     let prices = t.prices.as_ref().unwrap();
@@ -562,7 +559,7 @@ fn completed_pin_transaction_carries_code_and_serial() {
     let product = t.product.as_ref().unwrap();
     assert_eq!(product.id, 40117);
     assert_eq!(
-        product.type_.as_deref().map(String::as_str),
+        Some(product.type_.as_str()),
         Some("FIXED_VALUE_PIN_PURCHASE")
     );
     let product_pin = product.pin.as_ref().unwrap();
@@ -686,12 +683,12 @@ fn transaction_request_serializes_only_what_a_client_sends() {
         .calculation_mode(types::CalculationModes::from(
             "DESTINATION_AMOUNT".to_string(),
         ))
-        .destination(Some(types::TransactionAmount {
+        .destination(Some(types::TransactionRequestDestination {
             amount: 500.0,
             unit: types::NonEmptyString::from("INR".to_string()),
             unit_type: types::UnitTypes::from("CURRENCY".to_string()),
         }))
-        .credit_party_identifier(Some(types::PartyIdentifier {
+        .credit_party_identifier(Some(types::TransactionRequestCreditPartyIdentifier {
             mobile_number: Some(types::E164::from("+919876543100".to_string())),
             ..Default::default()
         }))

@@ -5,6 +5,10 @@
 
 #![cfg(all(feature = "simulator", feature = "v1_21"))]
 
+#[path = "../src/normalize/mod.rs"]
+#[allow(dead_code)]
+mod normalize;
+
 #[path = "simulator/support.rs"]
 mod support;
 

@@ -106,16 +106,32 @@ pub fn declare_transaction_callback(spec: &mut Value) -> Result<usize, String> {
                 else {
                     continue;
                 };
-                if resolve::property(&doc, schema, "callback_url").is_some() {
-                    targets.push(format!("/paths/{}/{method}", escape(path)));
+                if resolve::property(&doc, schema, "callback_url").is_none() {
+                    continue;
                 }
+                // DVS posts the transaction as the operation returns it.
+                let returned = op
+                    .get("responses")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(code, _)| code.starts_with('2'))
+                    .find_map(|(_, r)| {
+                        resolve::resolve(&doc, r)
+                            .pointer("/content/application~1json/schema")
+                            .cloned()
+                    });
+                let Some(returned) = returned else {
+                    return Err(format!(
+                        "{} {path} takes `callback_url` but returns no JSON body to post back",
+                        method.to_uppercase()
+                    ));
+                };
+                targets.push((format!("/paths/{}/{method}", escape(path)), returned));
             }
         }
     }
-    if doc.pointer("/components/schemas/Transaction").is_none() && !targets.is_empty() {
-        return Err("operations take `callback_url` but there is no `Transaction` schema".into());
-    }
-    for ptr in &targets {
+    for (ptr, returned) in &targets {
         let op = spec
             .pointer_mut(ptr)
             .and_then(Value::as_object_mut)
@@ -126,7 +142,7 @@ pub fn declare_transaction_callback(spec: &mut Value) -> Result<usize, String> {
                 "summary": "Transaction status change",
                 "description": "DVS posts the transaction in its new status to the callback_url given at creation, and retries until it gets a 2xx.",
                 "requestBody": {"required": true, "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Transaction"}}}},
+                    "schema": returned}}},
                 "responses": {"2XX": {"description": "Received; any other status makes DVS retry."}}
             }}}}),
         );
@@ -144,7 +160,8 @@ mod tests {
                 "requestBody": {"content": {"application/json": {"schema": {"allOf": [
                     {"$ref": "#/components/schemas/Transaction"},
                     {"properties": {"callback_url": {"type": "string"}}}]}}}},
-                "responses": {"201": {"description": "ok"}, "default": {"description": "e"}}}},
+                "responses": {"201": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Transaction"}}}},
+                              "default": {"description": "e"}}}},
             "/s": {"post": {
                 "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Transaction"}}}},
                 "responses": {"200": {"description": "ok", "headers": {"x-ratelimit-limit": {"schema": {"type": "integer"}}}}}}}

@@ -256,7 +256,11 @@ fn name_site(
         }
     }
     // The reference of the site: `{$ref}` or a lone `{allOf: [{$ref}], flags}`.
-    let holder = match schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+    let holder = match schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
         Some([one]) if one.get("$ref").is_some() => format!("{ptr}/allOf/0"),
         _ => ptr.to_string(),
     };
@@ -409,6 +413,16 @@ pub fn missing_needs(spec: &Value, contract: &Contract) -> Vec<String> {
         }
         let Some((ptr, site)) = found else {
             if let Some(site) = ty.sites.first() {
+                // A property of a type the document names otherwise: its
+                // name is given later, and the type's own site is checked.
+                if let Site::Property { of, .. } = site {
+                    if spec
+                        .pointer(&format!("/components/schemas/{}", escape(of)))
+                        .is_none()
+                    {
+                        continue;
+                    }
+                }
                 // The operation itself is reported above.
                 let op_missing = match site {
                     Site::Response { op, .. } | Site::Body { op } | Site::Param { op, .. } => {

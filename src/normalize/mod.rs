@@ -88,8 +88,14 @@ macro_rules! dvs_fixups {
         &[
             step("fill_operation_ids", shape::fill_operation_ids),
             step("fold_alias_components", shape::fold_alias_components),
-            step("canonical_names", $names),
             step("facade_needs", $needs),
+            // Before names are shared: the callback goes where the vendor's
+            // document takes `callback_url`, and nowhere else.
+            quirk(
+                "declare_transaction_callback",
+                additions::declare_transaction_callback,
+            ),
+            step("canonical_names", $names),
             quirk(
                 "default_response_to_error_ranges",
                 default_response_to_error_ranges,
@@ -97,10 +103,6 @@ macro_rules! dvs_fixups {
             quirk(
                 "declare_rate_limit_headers",
                 additions::declare_rate_limit_headers,
-            ),
-            quirk(
-                "declare_transaction_callback",
-                additions::declare_transaction_callback,
             ),
             quirk("split_read_write_only", split_read_write_only),
             step("merge_all_of", shape::merge_all_of),
@@ -1125,7 +1127,7 @@ mod tests {
             })
             .collect();
         let err = normalize_with(&mut spec, &quirks).unwrap_err();
-        assert_eq!(err.fixup, "default_response_to_error_ranges");
+        assert_eq!(err.fixup, quirks[0].name);
         assert!(err.to_string().contains("found nothing to fix"));
     }
 

@@ -324,6 +324,19 @@ const LIFTED: &[&str] = &["nullable", "readOnly", "writeOnly", "deprecated"];
 /// Decision on `nullable` beside `allOf`: strict OpenAPI 3.0.3 readers ignore
 /// it; this project reads it as the vendor means it, so the value may be null.
 pub fn merge_all_of(spec: &mut Value) -> Result<usize, String> {
+    // A merge copies members as the document had them before this pass, so
+    // compositions nested in them are merged by the next pass.
+    let mut total = 0;
+    for _ in 0..resolve::MAX_DEPTH {
+        match merge_all_of_once(spec) {
+            0 => return Ok(total),
+            n => total += n,
+        }
+    }
+    Err("`allOf` compositions still change after many passes (a reference cycle?)".into())
+}
+
+fn merge_all_of_once(spec: &mut Value) -> usize {
     let doc = spec.clone();
     let mut changed = 0;
     fn walk(doc: &Value, v: &mut Value, changed: &mut usize) {
@@ -344,7 +357,7 @@ pub fn merge_all_of(spec: &mut Value) -> Result<usize, String> {
         }
     }
     walk(&doc, spec, &mut changed);
-    Ok(changed)
+    changed
 }
 
 /// The rewritten form of a schema with `allOf`, or `None` when it is already

@@ -23,8 +23,26 @@ pub fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
     SPEC.get_or_init(|| {
         let file = format!("{}/openapi/dvs-1.21.0.json", env!("CARGO_MANIFEST_DIR"));
-        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("spec file"))
-            .expect("spec is JSON");
+        let mut doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).expect("spec file"))
+                .expect("spec is JSON");
+        // Read the vendor-shaped document as the client reads it, through the
+        // crate's shared resolver: names filled, aliases folded, the facts the
+        // reference gives in prose declared, `allOf` compositions merged
+        // (strict JSON Schema would let a closed `allOf` member refuse the
+        // other members' fields). Enums, patterns and closed objects stay
+        // strict: the simulator must answer exactly as documented.
+        use crate::normalize::{additions, shape};
+        let steps: [fn(&mut Value) -> Result<usize, String>; 5] = [
+            shape::fill_operation_ids,
+            shape::fold_alias_components,
+            additions::declare_rate_limit_headers,
+            additions::declare_transaction_callback,
+            shape::merge_all_of,
+        ];
+        for step in steps {
+            step(&mut doc).expect("the spec reads through the shared resolver");
+        }
         let schemas = doc["components"]["schemas"].clone();
         let definitions = translate(&schemas, true);
         Spec {

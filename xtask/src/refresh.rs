@@ -359,7 +359,15 @@ fn cargo_check(root: &Path, specs: &[&Prepared], progress: &Progress) -> Result<
             root.display()
         ));
     }
-    let copy = target_dir.join("xtask").join("refresh-check");
+    // Each refresh checks in a directory of its own: two refreshes at once
+    // never write into each other's copy.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let copy = target_dir
+        .join("xtask")
+        .join(format!("refresh-check-{}-{nanos}", std::process::id()));
     progress.step(&format!(
         "cargo check of the crate with the new spec(s), in {} (the first run compiles the dependencies)",
         copy.display()
@@ -389,6 +397,8 @@ fn cargo_check(root: &Path, specs: &[&Prepared], progress: &Progress) -> Result<
             copy.display()
         ));
     }
+    // Kept only when it failed, for inspection.
+    let _ = std::fs::remove_dir_all(&copy);
     Ok(())
 }
 

@@ -433,3 +433,149 @@ fn a_changed_spec_that_cannot_be_compiled_replaces_nothing() {
     );
     assert_eq!(snapshot(dir.path()), before);
 }
+
+/// A public copy of one of the vendor's own documents, read from beside the
+/// checkout; `None` (the test skips) when it is not there.
+fn vendor_document(name: &str) -> Option<PathBuf> {
+    let path = root()
+        .join("..")
+        .join("shared")
+        .join("reference")
+        .join(name);
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} is not beside the checkout", path.display());
+        None
+    }
+}
+
+/// The vendor's 1.23.0 document, as published (with a third party's
+/// lower-case alias schemas): normalized, generated and compiled with the
+/// whole crate, facade included; its report lists the vendor's changes and
+/// nothing that normalization adds.
+#[test]
+fn the_vendors_1_23_document_refreshes_and_compiles() {
+    let Some(file) = vendor_document("dvs-openapi-1.23.0.json") else {
+        return;
+    };
+    let dir = scratch(true);
+    let before = snapshot(dir.path());
+    let out = refresh(
+        dir.path(),
+        &[
+            "--dry-run",
+            "--from-file",
+            file.to_str().unwrap(),
+            "dvs-v1_21",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert!(
+        stdout.contains("optional query parameter `sort` added"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("`transaction.metadata` added"), "{stdout}");
+    for ours in ["Ratelimit", "callback", "BREAKING"] {
+        assert!(!stdout.contains(ours), "{ours} in the report:\n{stdout}");
+    }
+    assert!(stdout.contains("nothing written (--dry-run)"));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+/// The vendor's 1.14.0 document lacks what the 1.21 facade calls: the refresh
+/// stops before generating code, with the list of exactly those needs.
+#[test]
+fn the_vendors_1_14_document_is_stopped_with_the_facades_needs() {
+    let Some(file) = vendor_document("dvs-openapi-1.14.0.json") else {
+        return;
+    };
+    let dir = scratch(false);
+    let before = snapshot(dir.path());
+    let out = refresh(
+        dir.path(),
+        &[
+            "--dry-run",
+            "--from-file",
+            file.to_str().unwrap(),
+            "dvs-v1_21",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    for need in [
+        "spec fixup `facade_needs`: the document lacks what the facade needs:",
+        "operation `postLookupCreditPartyBenefits` (POST /lookup/credit-party-benefits)",
+        "operation `postLookupCreditPartyStatus` (POST /lookup/credit-party-status)",
+        "parameter `subservice_id` of operation `getCountries` (GET /countries)",
+        "parameter `Accept-Language` of operation `getProducts` (GET /products)",
+    ] {
+        assert!(stderr.contains(need), "{need} missing from:\n{stderr}");
+    }
+    assert!(!stderr.contains("error["), "a rustc error:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+/// A document in other spellings than ours: no `operationId`s, components
+/// renamed, lower-case aliases, an inline list item: the names the facade
+/// relies on still come out, and it normalizes.
+#[test]
+fn other_spellings_of_the_document_normalize_to_the_same_names() {
+    let mut spec: serde_json::Value = serde_json::from_str(&committed("dvs-1.21.0.json")).unwrap();
+    // No operation ids.
+    for item in spec["paths"].as_object_mut().unwrap().values_mut() {
+        for op in item.as_object_mut().unwrap().values_mut() {
+            if let Some(op) = op.as_object_mut() {
+                op.remove("operationId");
+            }
+        }
+    }
+    // `Transaction` renamed and reached through a lower-case alias; the
+    // country code schema renamed.
+    let respelled = serde_json::to_string(&spec)
+        .unwrap()
+        .replace(
+            "#/components/schemas/Transaction\"",
+            "#/components/schemas/TxAlias\"",
+        )
+        .replace(
+            "#/components/schemas/X-ISO-3166-1_Alpha-3\"",
+            "#/components/schemas/iso_country\"",
+        );
+    let mut spec: serde_json::Value = serde_json::from_str(&respelled).unwrap();
+    let schemas = spec["components"]["schemas"].as_object_mut().unwrap();
+    let tx = schemas.remove("Transaction").unwrap();
+    schemas.insert("tx_record".into(), tx);
+    schemas.insert(
+        "TxAlias".into(),
+        serde_json::json!({"$ref": "#/components/schemas/tx_record"}),
+    );
+    let iso = schemas.remove("X-ISO-3166-1_Alpha-3").unwrap();
+    schemas.insert("iso_country".into(), iso);
+    let dir = scratch(true);
+    let file = dir.path().join("respelled.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&spec).unwrap()).unwrap();
+    let out = refresh(
+        dir.path(),
+        &[
+            "--dry-run",
+            "--from-file",
+            file.to_str().unwrap(),
+            "dvs-v1_21",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
