@@ -595,8 +595,14 @@ impl<'a> Engine<'a> {
             }
         }
 
-        let of = o.format.as_ref().map(|f| f.0);
-        let nf = n.format.as_ref().map(|f| f.0);
+        // `float` and `double` on a `number` say how precisely to hold it,
+        // not which JSON numbers are allowed: as good as no format.
+        let format = |m: &Merged<'a>| {
+            let f = m.format.as_ref().map(|f| f.0);
+            let number = m.ty.as_ref().map(|t| t.0) == Some("number");
+            f.filter(|f| !(number && matches!(*f, "float" | "double")))
+        };
+        let (of, nf) = (format(o), format(n));
         let format_counts = match (of, nf) {
             (Some(a), Some(b)) => a != b,
             (None, Some(_)) => !dir.reads(),
@@ -620,8 +626,8 @@ impl<'a> Engine<'a> {
                 format!("{of:?} -> {nf:?}"),
                 format!(
                     "format of {where_} changed from `{}` to `{}` ({side})",
-                    of.unwrap_or("none"),
-                    nf.unwrap_or("none")
+                    o.format.as_ref().map_or("none", |f| f.0),
+                    n.format.as_ref().map_or("none", |f| f.0)
                 ),
             );
         }
