@@ -685,6 +685,32 @@ impl<'a> Engine<'a> {
             }
         }
 
+        match (dir.reads(), &o.enumeration, &n.enumeration) {
+            (false, None, Some((values, ns))) => push(
+                "request-enum-added",
+                o.ptr.clone(),
+                join(ns, "enum"),
+                String::new(),
+                format!(
+                    "request {} restricted to {} enum value(s)",
+                    name_at(ns, disp),
+                    values.len()
+                ),
+            ),
+            (true, Some((values, os)), None) => push(
+                "response-enum-removed",
+                join(os, "enum"),
+                n.ptr.clone(),
+                String::new(),
+                format!(
+                    "{side} {} no longer restricted to its {} enum value(s)",
+                    name_at(&n.ptr, disp),
+                    values.len()
+                ),
+            ),
+            _ => {}
+        }
+
         if dir == Dir::Request {
             match (&o.pattern, &n.pattern) {
                 (None, Some((p, src))) => push(
@@ -771,6 +797,10 @@ impl<'a> Engine<'a> {
                 ),
                 _ => {}
             }
+        }
+
+        if dir.reads() {
+            loosened_response_constraints(dir, disp, o, n, out);
         }
 
         let mut lowest = usize::MAX;
@@ -1069,6 +1099,102 @@ impl<'a> Engine<'a> {
             ));
         }
         lowest
+    }
+}
+
+/// What an integrator reading the value may have relied on and no
+/// longer can: a pattern removed or changed, a minimum lowered or
+/// removed, a maximum raised or removed.
+fn loosened_response_constraints<'a>(
+    dir: Dir,
+    disp: &Disp,
+    o: &Merged<'a>,
+    n: &Merged<'a>,
+    out: &mut Vec<Raw>,
+) {
+    let side = dir.label();
+    let mut push = |rule: &'static str, old: String, new: String, subject: String, message| {
+        out.push(Raw {
+            rule,
+            old,
+            new,
+            subject: format!("{side}: {subject}"),
+            message,
+        })
+    };
+    match (&o.pattern, &n.pattern) {
+        (Some((p, osrc)), None) => push(
+            "response-pattern-removed",
+            join(osrc, "pattern"),
+            n.ptr.clone(),
+            (*p).to_string(),
+            format!(
+                "{side} pattern `{p}` removed from {}",
+                name_at(&n.ptr, disp)
+            ),
+        ),
+        (Some((a, osrc)), Some((b, nsrc))) if a != b => push(
+            "response-pattern-changed",
+            join(osrc, "pattern"),
+            join(nsrc, "pattern"),
+            format!("{a} -> {b}"),
+            format!(
+                "{side} pattern of {} changed from `{a}` to `{b}`",
+                name_at(nsrc, disp)
+            ),
+        ),
+        _ => {}
+    }
+    for (list, rule, how) in [
+        (MINS, "response-min-lowered", "lowered"),
+        (MAXS, "response-max-raised", "raised"),
+    ] {
+        for kw in list {
+            let Some(a) = (if rule == "response-min-lowered" {
+                o.mins.get(kw)
+            } else {
+                o.maxs.get(kw)
+            }) else {
+                continue;
+            };
+            let b = if rule == "response-min-lowered" {
+                n.mins.get(kw)
+            } else {
+                n.maxs.get(kw)
+            };
+            let loosened = match (rule, b) {
+                // A zero minLength, minItems or minProperties bounds nothing.
+                ("response-min-lowered", None) => {
+                    *kw == "minimum" || a.value > 0.0 || a.exclusive
+                }
+                ("response-min-lowered", Some(b)) => stricter_min(a, b),
+                (_, None) => true,
+                (_, Some(b)) => stricter_max(a, b),
+            };
+            if !loosened {
+                continue;
+            }
+            let (new_ptr, message) = match b {
+                Some(b) => (
+                    join(&b.src, kw),
+                    format!(
+                        "{side} {kw} of {} {how} from {} to {}",
+                        name_at(&b.src, disp),
+                        bound_text(a),
+                        bound_text(b)
+                    ),
+                ),
+                None => (
+                    n.ptr.clone(),
+                    format!(
+                        "{side} {kw} {} removed from {}",
+                        bound_text(a),
+                        name_at(&n.ptr, disp)
+                    ),
+                ),
+            };
+            push(rule, join(&a.src, kw), new_ptr, kw.to_string(), message);
+        }
     }
 }
 
