@@ -73,7 +73,9 @@ fn renamed_benefit_variants_are_not_added_variants() {
     let added: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.rule == "response-oneof-variant-added" || f.rule == "request-oneof-variant-removed")
+        .filter(|f| {
+            f.rule == "response-oneof-variant-added" || f.rule == "request-oneof-variant-removed"
+        })
         .filter(|f| f.message.to_lowercase().contains("benefit"))
         .collect();
     assert!(added.is_empty(), "{added:#?}");

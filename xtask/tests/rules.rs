@@ -29,7 +29,10 @@ fn pairs(rule: &str) -> Vec<(&'static str, PathBuf)> {
         .filter_map(|path| {
             let name = path.file_name()?.to_str()?.to_string();
             let kind = ["trigger", "near"].into_iter().find(|k| {
-                name == *k || name.strip_prefix(k).is_some_and(|rest| rest.starts_with('-'))
+                name == *k
+                    || name
+                        .strip_prefix(k)
+                        .is_some_and(|rest| rest.starts_with('-'))
             })?;
             Some((kind, path))
         })

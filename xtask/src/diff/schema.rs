@@ -1091,10 +1091,8 @@ impl<'a> Engine<'a> {
         let mut by_name_left = Vec::new();
         for i in old_left {
             let found = (0..nv.len()).find(|&j| {
-                !new_used[j]
-                    && !(ov[i].tagged() && nv[j].tagged())
-                    && ov[i].name.is_some()
-                    && ov[i].name == nv[j].name
+                let both_tagged = ov[i].tagged() && nv[j].tagged();
+                !new_used[j] && !both_tagged && ov[i].name.is_some() && ov[i].name == nv[j].name
             });
             match found {
                 Some(j) => {
@@ -1242,9 +1240,7 @@ fn loosened_response_constraints<'a>(
             };
             let loosened = match (rule, b) {
                 // A zero minLength, minItems or minProperties bounds nothing.
-                ("response-min-lowered", None) => {
-                    *kw == "minimum" || a.value > 0.0 || a.exclusive
-                }
+                ("response-min-lowered", None) => *kw == "minimum" || a.value > 0.0 || a.exclusive,
                 ("response-min-lowered", Some(b)) => stricter_min(a, b),
                 (_, None) => true,
                 (_, Some(b)) => stricter_max(a, b),
@@ -1371,6 +1367,28 @@ mod tests {
             m.nullable.as_deref(),
             Some("/components/schemas/Obj/allOf/1")
         );
+    }
+
+    #[test]
+    fn a_variant_is_selected_by_the_one_value_of_its_property() {
+        let doc = json!({"components": {"schemas": {
+            "Base": {"type": "object", "properties": {"type": {"type": "string"}}},
+            "CatKind": {"type": "string", "enum": ["cat"]},
+            "Kinds": {"type": "string", "enum": ["cat", "dog"]}
+        }}});
+        let through_all_of = json!({"allOf": [
+            {"$ref": "#/components/schemas/Base"},
+            {"properties": {"type": {"$ref": "#/components/schemas/CatKind"}}}
+        ]});
+        let constant = json!({"properties": {"kind": {"const": "dog"}}});
+        let several = json!({"properties": {"type": {"$ref": "#/components/schemas/Kinds"}}});
+        let value = |v: &Value, prop: &str| selector_value(&doc, &(v, "/v".into()), prop);
+        assert_eq!(value(&through_all_of, "type").as_deref(), Some("cat"));
+        assert_eq!(value(&constant, "kind").as_deref(), Some("dog"));
+        assert_eq!(value(&constant, "type"), None);
+        assert_eq!(value(&several, "type"), None);
+        assert_eq!(fold_name("FixedBenefit"), fold_name("fixed_benefit"));
+        assert_ne!(fold_name("FixedBenefit"), fold_name("RangedBenefit"));
     }
 
     #[test]
