@@ -1,5 +1,6 @@
 //! Every diff rule has a minimal pair of specs that triggers it and a close
-//! pair that must not (`tests/fixtures/rules/<rule-id>/{trigger,near}/`). Each
+//! pair that must not (`tests/fixtures/rules/<rule-id>/{trigger,near}/`), and
+//! may have more of either kind (`trigger-<what>/`, `near-<what>/`). Each
 //! pair's `expect` file lists every rule id its diff must report, no more, no
 //! fewer.
 
@@ -18,6 +19,26 @@ fn run(dir: &Path) -> (Value, Value, Report) {
     let new = load_openapi(&dir.join("new.yaml")).unwrap();
     let report = diff(&old, &new);
     (old, new, report)
+}
+
+/// Every pair of a rule: its kind (`trigger` or `near`) and its directory.
+fn pairs(rule: &str) -> Vec<(&'static str, PathBuf)> {
+    let mut out: Vec<(&'static str, PathBuf)> = std::fs::read_dir(fixtures().join(rule))
+        .unwrap_or_else(|e| panic!("fixtures of {rule}: {e}"))
+        .map(|entry| entry.unwrap().path())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_str()?.to_string();
+            let kind = ["trigger", "near"].into_iter().find(|k| {
+                name == *k
+                    || name
+                        .strip_prefix(k)
+                        .is_some_and(|rest| rest.starts_with('-'))
+            })?;
+            Some((kind, path))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 fn expected(dir: &Path) -> BTreeSet<String> {
@@ -50,6 +71,21 @@ fn every_rule_has_a_triggering_and_a_near_pair_and_no_pair_is_orphaned() {
             RULES.iter().any(|r| r.id == name),
             "fixtures for unknown rule {name}"
         );
+        for entry in std::fs::read_dir(fixtures().join(&name)).unwrap() {
+            let pair = entry.unwrap().path();
+            assert!(
+                pairs(&name).iter().any(|(_, p)| *p == pair),
+                "{}: a pair's directory is named trigger, near, trigger-<what> or near-<what>",
+                pair.display()
+            );
+            for file in ["old.yaml", "new.yaml", "expect"] {
+                assert!(
+                    pair.join(file).is_file(),
+                    "missing {}",
+                    pair.join(file).display()
+                );
+            }
+        }
     }
 }
 
@@ -57,8 +93,7 @@ fn every_rule_has_a_triggering_and_a_near_pair_and_no_pair_is_orphaned() {
 fn each_pair_reports_exactly_its_expected_rules() {
     let mut failures = Vec::new();
     for rule in RULES {
-        for kind in ["trigger", "near"] {
-            let dir = fixtures().join(rule.id).join(kind);
+        for (kind, dir) in pairs(rule.id) {
             let want = expected(&dir);
             // The expectations themselves must say the right thing.
             assert_eq!(
@@ -86,8 +121,11 @@ fn each_pair_reports_exactly_its_expected_rules() {
 
 #[test]
 fn findings_point_into_both_documents_and_carry_their_rule_level() {
-    for rule in RULES {
-        let dir = fixtures().join(rule.id).join("trigger");
+    for (_, dir) in RULES
+        .iter()
+        .flat_map(|r| pairs(r.id))
+        .filter(|(kind, _)| *kind == "trigger")
+    {
         let (old, new, report) = run(&dir);
         for f in &report.findings {
             assert!(
@@ -113,9 +151,9 @@ fn findings_point_into_both_documents_and_carry_their_rule_level() {
 
 #[test]
 fn a_document_compared_with_itself_has_no_findings() {
-    for rule in RULES {
+    for (_, dir) in RULES.iter().flat_map(|r| pairs(r.id)) {
         for file in ["old.yaml", "new.yaml"] {
-            let path = fixtures().join(rule.id).join("trigger").join(file);
+            let path = dir.join(file);
             let doc = load_openapi(&path).unwrap();
             let report = diff(&doc, &doc);
             assert!(

@@ -157,6 +157,7 @@ struct Merged<'a> {
     format: Option<(&'a str, String)>,
     nullable: Option<String>,
     enumeration: Option<(Vec<&'a Value>, String)>,
+    constant: Option<&'a Value>,
     props: BTreeMap<String, Vec<Part<'a>>>,
     props_src: Option<String>,
     required: BTreeSet<String>,
@@ -223,6 +224,9 @@ fn absorb<'a>(
     }
     if m.nullable.is_none() && obj.get("nullable").and_then(Value::as_bool) == Some(true) {
         m.nullable = Some(src());
+    }
+    if m.constant.is_none() {
+        m.constant = obj.get("const");
     }
     if let Some(values) = obj.get("enum").and_then(Value::as_array) {
         let values: Vec<&Value> = values.iter().collect();
@@ -405,20 +409,59 @@ fn shape(doc: &Value, v: &Value, depth: usize, stack: &mut Vec<String>) -> Value
 
 /// A `oneOf`/`anyOf` variant: how it is matched and named.
 struct Variant<'a> {
+    /// What selects it: `tag:VALUE` (a discriminator value, or the single
+    /// value its selecting property allows), else `name:NAME` (its component
+    /// name, folded), else `inline:POSITION`.
     key: String,
+    /// Its component name, folded (see [`fold_name`]), when it has one.
+    name: Option<String>,
     label: String,
     part: Part<'a>,
     resolved: String,
 }
 
+impl Variant<'_> {
+    fn tagged(&self) -> bool {
+        self.key.starts_with("tag:")
+    }
+}
+
+/// A component name with case and word separators dropped, so that a
+/// variant renamed from `FixedBenefit` to `fixed_benefit` is still itself.
+fn fold_name(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The one value a variant's selecting property allows (a single-valued
+/// `enum`, or a `const`), after `$ref`s and `allOf`: the value that tells
+/// this variant from the others on the wire.
+fn selector_value(doc: &Value, part: &Part<'_>, property: &str) -> Option<String> {
+    let m = merge(doc, std::slice::from_ref(part));
+    let prop = merge(doc, m.props.get(property)?);
+    if let Some(c) = prop.constant {
+        return Some(show(c));
+    }
+    match prop.enumeration {
+        Some((values, _)) if values.len() == 1 => Some(show(values[0])),
+        _ => None,
+    }
+}
+
+/// The variants of a `oneOf`/`anyOf`, each keyed by what selects it: the
+/// discriminator's mapping, else the single value of the selecting property
+/// (the discriminator's, or `type` without one), else the discriminator's
+/// implicit value (the component name), else the component name, else the
+/// position of an inline schema.
 fn variants<'a>(doc: &'a Value, m: &Merged<'a>) -> Vec<Variant<'a>> {
     let Some((parts, _)) = &m.variants else {
         return Vec::new();
     };
-    let mapping: Vec<(String, String)> = m
-        .discriminator
-        .as_ref()
-        .and_then(|(d, _)| d.get("mapping"))
+    let discriminator = m.discriminator.as_ref().map(|(d, _)| *d);
+    let mapping: Vec<(String, String)> = discriminator
+        .and_then(|d| d.get("mapping"))
         .and_then(Value::as_object)
         .map(|map| {
             map.iter()
@@ -434,48 +477,53 @@ fn variants<'a>(doc: &'a Value, m: &Merged<'a>) -> Vec<Variant<'a>> {
                 .collect()
         })
         .unwrap_or_default();
-    let discriminated = m.discriminator.is_some();
+    let property = discriminator
+        .and_then(|d| d.get("propertyName"))
+        .and_then(Value::as_str)
+        .unwrap_or("type");
     let mut out = Vec::new();
     for (i, (v, ptr)) in parts.iter().enumerate() {
         let (_, resolved, name) = resolve(doc, v, ptr.clone());
-        let tags: Vec<&String> = mapping
+        let part = (*v, ptr.clone());
+        let mut tags: Vec<String> = mapping
             .iter()
             .filter(|(_, p)| *p == resolved)
-            .map(|(t, _)| t)
+            .map(|(t, _)| t.clone())
             .collect();
-        let part = (*v, ptr.clone());
-        if discriminated && (!tags.is_empty() || name.is_some()) {
-            let implicit;
-            let tags = if tags.is_empty() {
-                implicit = name.clone().unwrap_or_default();
-                vec![&implicit]
-            } else {
-                tags
-            };
-            for tag in tags {
-                let label = match &name {
-                    Some(n) if n != tag => format!("`{tag}` (`{n}`)"),
-                    _ => format!("`{tag}`"),
-                };
-                out.push(Variant {
-                    key: format!("tag:{tag}"),
-                    label,
-                    part: part.clone(),
-                    resolved: resolved.clone(),
-                });
-            }
-        } else {
+        if tags.is_empty() {
+            tags.extend(selector_value(doc, &part, property));
+        }
+        if tags.is_empty() && discriminator.is_some() {
+            tags.extend(name.clone());
+        }
+        let folded = name.as_deref().map(fold_name);
+        if tags.is_empty() {
             out.push(Variant {
-                key: match &name {
+                key: match &folded {
                     Some(n) => format!("name:{n}"),
                     None => format!("inline:{i}"),
                 },
+                name: folded,
                 label: match &name {
                     Some(n) => format!("`{n}`"),
                     None => format!("#{i}"),
                 },
                 part,
                 resolved,
+            });
+            continue;
+        }
+        for tag in tags {
+            let label = match &name {
+                Some(n) if *n != tag => format!("`{tag}` (`{n}`)"),
+                _ => format!("`{tag}`"),
+            };
+            out.push(Variant {
+                key: format!("tag:{tag}"),
+                name: folded.clone(),
+                label,
+                part: part.clone(),
+                resolved: resolved.clone(),
             });
         }
     }
@@ -595,8 +643,14 @@ impl<'a> Engine<'a> {
             }
         }
 
-        let of = o.format.as_ref().map(|f| f.0);
-        let nf = n.format.as_ref().map(|f| f.0);
+        // `float` and `double` on a `number` say how precisely to hold it,
+        // not which JSON numbers are allowed: as good as no format.
+        let format = |m: &Merged<'a>| {
+            let f = m.format.as_ref().map(|f| f.0);
+            let number = m.ty.as_ref().map(|t| t.0) == Some("number");
+            f.filter(|f| !(number && matches!(*f, "float" | "double")))
+        };
+        let (of, nf) = (format(o), format(n));
         let format_counts = match (of, nf) {
             (Some(a), Some(b)) => a != b,
             (None, Some(_)) => !dir.reads(),
@@ -620,8 +674,8 @@ impl<'a> Engine<'a> {
                 format!("{of:?} -> {nf:?}"),
                 format!(
                     "format of {where_} changed from `{}` to `{}` ({side})",
-                    of.unwrap_or("none"),
-                    nf.unwrap_or("none")
+                    o.format.as_ref().map_or("none", |f| f.0),
+                    n.format.as_ref().map_or("none", |f| f.0)
                 ),
             );
         }
@@ -677,6 +731,32 @@ impl<'a> Engine<'a> {
                     );
                 }
             }
+        }
+
+        match (dir.reads(), &o.enumeration, &n.enumeration) {
+            (false, None, Some((values, ns))) => push(
+                "request-enum-added",
+                o.ptr.clone(),
+                join(ns, "enum"),
+                String::new(),
+                format!(
+                    "request {} restricted to {} enum value(s)",
+                    name_at(ns, disp),
+                    values.len()
+                ),
+            ),
+            (true, Some((values, os)), None) => push(
+                "response-enum-removed",
+                join(os, "enum"),
+                n.ptr.clone(),
+                String::new(),
+                format!(
+                    "{side} {} no longer restricted to its {} enum value(s)",
+                    name_at(&n.ptr, disp),
+                    values.len()
+                ),
+            ),
+            _ => {}
         }
 
         if dir == Dir::Request {
@@ -765,6 +845,10 @@ impl<'a> Engine<'a> {
                 ),
                 _ => {}
             }
+        }
+
+        if dir.reads() {
+            loosened_response_constraints(dir, disp, o, n, out);
         }
 
         let mut lowest = usize::MAX;
@@ -943,22 +1027,35 @@ impl<'a> Engine<'a> {
         let ov = variants(self.old, o);
         let nv = variants(self.new, n);
         if op.is_some() && op == np {
-            // A tag that now selects a different schema.
-            let by_tag = |list: &[Variant]| -> BTreeMap<String, String> {
+            // A tag that now selects a different schema: one that was
+            // already another variant, or that is still there under its
+            // old name. A variant whose schema was only renamed keeps its
+            // tag and is compared below.
+            let by_tag = |list: &[Variant]| -> BTreeMap<String, (String, Option<String>)> {
                 list.iter()
                     .filter_map(|v| {
-                        Some((v.key.strip_prefix("tag:")?.to_string(), v.resolved.clone()))
+                        let tag = v.key.strip_prefix("tag:")?.to_string();
+                        Some((tag, (v.resolved.clone(), v.name.clone())))
                     })
                     .collect()
             };
+            let names = |list: &[Variant]| -> HashSet<String> {
+                list.iter().filter_map(|v| v.name.clone()).collect()
+            };
             let (ot, nt) = (by_tag(&ov), by_tag(&nv));
-            for (tag, otarget) in &ot {
-                let Some(ntarget) = nt.get(tag) else {
+            let (old_names, new_names) = (names(&ov), names(&nv));
+            for (tag, (otarget, ofolded)) in &ot {
+                let Some((ntarget, nfolded)) = nt.get(tag) else {
                     continue;
                 };
                 let oname = otarget.rsplit('/').next().unwrap_or_default();
                 let nname = ntarget.rsplit('/').next().unwrap_or_default();
-                if unescape(oname) != unescape(nname) {
+                if unescape(oname) == unescape(nname) || ofolded == nfolded {
+                    continue;
+                }
+                let moved = ofolded.as_ref().is_some_and(|o| new_names.contains(o))
+                    || nfolded.as_ref().is_some_and(|n| old_names.contains(n));
+                if moved {
                     out.push(Raw {
                         rule: "discriminator-changed",
                         old: join(&join(&dptr(o), "mapping"), tag),
@@ -974,9 +1071,11 @@ impl<'a> Engine<'a> {
             }
         }
 
-        // Match the variants: by tag or component name, then unmatched
-        // ones by shape (an inline schema moved to a `$ref` is the same
-        // variant), then what is left by position.
+        // Match the variants by what selects them (a tag, else a component
+        // name), then a variant that lost or gained its selector by
+        // component name, then unmatched untagged ones by shape (an inline
+        // schema moved to a `$ref` is the same variant), then what is left
+        // by position.
         let mut pairs: Vec<(usize, usize)> = Vec::new();
         let mut old_left: Vec<usize> = Vec::new();
         let mut new_used = vec![false; nv.len()];
@@ -989,17 +1088,30 @@ impl<'a> Engine<'a> {
                 _ => old_left.push(i),
             }
         }
-        let tagged = |v: &Variant| v.key.starts_with("tag:");
-        let mut still_left = Vec::new();
+        let mut by_name_left = Vec::new();
         for i in old_left {
-            if tagged(&ov[i]) {
+            let found = (0..nv.len()).find(|&j| {
+                let both_tagged = ov[i].tagged() && nv[j].tagged();
+                !new_used[j] && !both_tagged && ov[i].name.is_some() && ov[i].name == nv[j].name
+            });
+            match found {
+                Some(j) => {
+                    new_used[j] = true;
+                    pairs.push((i, j));
+                }
+                None => by_name_left.push(i),
+            }
+        }
+        let mut still_left = Vec::new();
+        for i in by_name_left {
+            if ov[i].tagged() {
                 still_left.push(i);
                 continue;
             }
             let old_shape = shape(self.old, ov[i].part.0, 0, &mut Vec::new());
             let found = (0..nv.len()).find(|&j| {
                 !new_used[j]
-                    && !tagged(&nv[j])
+                    && !nv[j].tagged()
                     && shape(self.new, nv[j].part.0, 0, &mut Vec::new()) == old_shape
             });
             match found {
@@ -1063,6 +1175,100 @@ impl<'a> Engine<'a> {
             ));
         }
         lowest
+    }
+}
+
+/// What an integrator reading the value may have relied on and no
+/// longer can: a pattern removed or changed, a minimum lowered or
+/// removed, a maximum raised or removed.
+fn loosened_response_constraints<'a>(
+    dir: Dir,
+    disp: &Disp,
+    o: &Merged<'a>,
+    n: &Merged<'a>,
+    out: &mut Vec<Raw>,
+) {
+    let side = dir.label();
+    let mut push = |rule: &'static str, old: String, new: String, subject: String, message| {
+        out.push(Raw {
+            rule,
+            old,
+            new,
+            subject: format!("{side}: {subject}"),
+            message,
+        })
+    };
+    match (&o.pattern, &n.pattern) {
+        (Some((p, osrc)), None) => push(
+            "response-pattern-removed",
+            join(osrc, "pattern"),
+            n.ptr.clone(),
+            (*p).to_string(),
+            format!(
+                "{side} pattern `{p}` removed from {}",
+                name_at(&n.ptr, disp)
+            ),
+        ),
+        (Some((a, osrc)), Some((b, nsrc))) if a != b => push(
+            "response-pattern-changed",
+            join(osrc, "pattern"),
+            join(nsrc, "pattern"),
+            format!("{a} -> {b}"),
+            format!(
+                "{side} pattern of {} changed from `{a}` to `{b}`",
+                name_at(nsrc, disp)
+            ),
+        ),
+        _ => {}
+    }
+    for (list, rule, how) in [
+        (MINS, "response-min-lowered", "lowered"),
+        (MAXS, "response-max-raised", "raised"),
+    ] {
+        for kw in list {
+            let Some(a) = (if rule == "response-min-lowered" {
+                o.mins.get(kw)
+            } else {
+                o.maxs.get(kw)
+            }) else {
+                continue;
+            };
+            let b = if rule == "response-min-lowered" {
+                n.mins.get(kw)
+            } else {
+                n.maxs.get(kw)
+            };
+            let loosened = match (rule, b) {
+                // A zero minLength, minItems or minProperties bounds nothing.
+                ("response-min-lowered", None) => *kw == "minimum" || a.value > 0.0 || a.exclusive,
+                ("response-min-lowered", Some(b)) => stricter_min(a, b),
+                (_, None) => true,
+                (_, Some(b)) => stricter_max(a, b),
+            };
+            if !loosened {
+                continue;
+            }
+            let (new_ptr, message) = match b {
+                Some(b) => (
+                    join(&b.src, kw),
+                    format!(
+                        "{side} {kw} of {} {how} from {} to {}",
+                        name_at(&b.src, disp),
+                        bound_text(a),
+                        bound_text(b)
+                    ),
+                ),
+                None => (
+                    n.ptr.clone(),
+                    format!(
+                        "{side} {kw} {} removed from {}",
+                        bound_text(a),
+                        name_at(&n.ptr, disp)
+                    ),
+                ),
+            };
+            push(rule, join(&a.src, kw), new_ptr, kw.to_string(), message);
+        }
     }
 }
 
@@ -1161,6 +1367,28 @@ mod tests {
             m.nullable.as_deref(),
             Some("/components/schemas/Obj/allOf/1")
         );
+    }
+
+    #[test]
+    fn a_variant_is_selected_by_the_one_value_of_its_property() {
+        let doc = json!({"components": {"schemas": {
+            "Base": {"type": "object", "properties": {"type": {"type": "string"}}},
+            "CatKind": {"type": "string", "enum": ["cat"]},
+            "Kinds": {"type": "string", "enum": ["cat", "dog"]}
+        }}});
+        let through_all_of = json!({"allOf": [
+            {"$ref": "#/components/schemas/Base"},
+            {"properties": {"type": {"$ref": "#/components/schemas/CatKind"}}}
+        ]});
+        let constant = json!({"properties": {"kind": {"const": "dog"}}});
+        let several = json!({"properties": {"type": {"$ref": "#/components/schemas/Kinds"}}});
+        let value = |v: &Value, prop: &str| selector_value(&doc, &(v, "/v".into()), prop);
+        assert_eq!(value(&through_all_of, "type").as_deref(), Some("cat"));
+        assert_eq!(value(&constant, "kind").as_deref(), Some("dog"));
+        assert_eq!(value(&constant, "type"), None);
+        assert_eq!(value(&several, "type"), None);
+        assert_eq!(fold_name("FixedBenefit"), fold_name("fixed_benefit"));
+        assert_ne!(fold_name("FixedBenefit"), fold_name("RangedBenefit"));
     }
 
     #[test]
