@@ -58,8 +58,13 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>) {
         let abort = Arc::clone(&abort);
         hyper::service::service_fn(move |req| handle(Arc::clone(&shared), Arc::clone(&abort), req))
     };
+    // Header names go out as the reference documents them (`X-Total-Pages`,
+    // `X-Ratelimit-Limit`, `Content-Type`): every documented name is in
+    // title case, and some clients match header names case-sensitively.
+    // Without this, hyper writes them in lower case.
     let conn = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
+        .title_case_headers(true)
         .serve_connection(TokioIo::new(stream), service);
     let stop = stopped(shared.shutdown.subscribe());
     tokio::select! {

@@ -6,7 +6,9 @@
 //!   `GET /lookup/mobile-number/{mobile_number}` answers as the POST
 //!   look-up does), answering bodies that follow the spec's response
 //!   schemas, with the six `X-*` paging headers and `X-Ratelimit-Limit` /
-//!   `X-Ratelimit-Remaining` on every response.
+//!   `X-Ratelimit-Remaining` on every response. Header names are sent in
+//!   the case the reference writes them (`X-Total-Pages`, not
+//!   `x-total-pages`), for clients that compare them case-sensitively.
 //! - A catalog generated deterministically from a seed: the eight services
 //!   and their subservices, about 40 countries plus the regional codes `GXX`
 //!   (Global) and `EXX` (Europe), operators, products of all five types,
