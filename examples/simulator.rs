@@ -8,7 +8,13 @@
 //! size, up to 100000), `--time-factor F` (multiplies the documented
 //! delays), `--key K --secret S` (accept only these credentials; by default
 //! any non-empty Basic key and secret is accepted), `--balance USD`,
-//! `--rate-limit N` (requests per minute per key).
+//! `--rate-limit N` (requests per minute per key), `--latency MS` (added
+//! to every request before it is answered, in milliseconds; default 0).
+//!
+//! ```sh
+//! cargo run --example simulator -- --port 8080 --latency 250
+//! ```
+//!
 //! Stop it with Ctrl-C.
 
 use dvs::simulator::{Simulator, SimulatorConfig};
@@ -17,7 +23,7 @@ use std::time::Duration;
 fn usage() -> ! {
     eprintln!(
         "usage: simulator [--port N] [--seed N] [--products N] [--time-factor F] \
-         [--key K --secret S] [--balance USD] [--rate-limit N]"
+         [--key K --secret S] [--balance USD] [--rate-limit N] [--latency MS]"
     );
     std::process::exit(2)
 }
@@ -38,6 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut config = SimulatorConfig::default().port(8080).any_credentials();
     let mut key: Option<String> = None;
     let mut secret: Option<String> = None;
+    let mut latency = Duration::ZERO;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -49,6 +56,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--rate-limit" => {
                 config =
                     config.rate_limit(value(&mut args, "--rate-limit"), Duration::from_secs(60))
+            }
+            "--latency" => {
+                latency = Duration::from_millis(value(&mut args, "--latency"));
+                config = config.latency(latency)
             }
             "--key" => key = Some(value(&mut args, "--key")),
             "--secret" => secret = Some(value(&mut args, "--secret")),
@@ -80,6 +91,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  credentials: Basic, any non-empty key and secret");
     }
     println!("  catalog:     {} products", sim.catalog_size());
+    if !latency.is_zero() {
+        println!(
+            "  latency:     {} ms added to every request",
+            latency.as_millis()
+        );
+    }
     println!(
         "  try:         curl -u {key}:{secret} '{}/products?per_page=2'",
         sim.base_url()

@@ -375,6 +375,8 @@ mod tests {
     #[test]
     fn call_classes() {
         assert_eq!(CallClass::of("get_products"), CallClass::Read);
+        // The deprecated GET form of the mobile-number look-up: a read.
+        assert_eq!(CallClass::of("get_lookup_mobile_number"), CallClass::Read);
         assert_eq!(
             CallClass::of("post_lookup_mobile_number"),
             CallClass::Lookup

@@ -22,6 +22,8 @@ mod errors;
 mod faults;
 #[path = "simulator/foreign.rs"]
 mod foreign;
+#[path = "simulator/header_case.rs"]
+mod header_case;
 #[path = "simulator/raw_client.rs"]
 mod raw_client;
 #[path = "simulator/schema.rs"]

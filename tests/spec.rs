@@ -83,6 +83,11 @@ const V1_21_OPERATIONS: &[(&str, &str, &str)] = &[
     ("GET", "/balances", "getBalances"),
     ("POST", "/lookup/mobile-number", "postLookupMobileNumber"),
     (
+        "GET",
+        "/lookup/mobile-number/{mobile_number}",
+        "getLookupMobileNumber",
+    ),
+    (
         "POST",
         "/lookup/statement-inquiry",
         "postLookupStatementInquiry",
@@ -147,10 +152,47 @@ fn assert_operations(file: &str, expected: &[(&str, &str, &str)]) {
     assert_eq!(got, want, "{file}: operations");
 }
 
+/// The 25 operations of the seed, plus the deprecated
+/// `GET /lookup/mobile-number/{mobile_number}` that the seed no longer
+/// prints but the vendor's documents (1.14.0 and 1.23.0) still declare.
 #[test]
 fn v1_21_has_the_26_documented_operations() {
     assert_eq!(V1_21_OPERATIONS.len(), 26);
     assert_operations("dvs-1.21.0.json", V1_21_OPERATIONS);
+}
+
+/// The GET look-up: deprecated, the number as an E.164 path parameter,
+/// paging in the query, and the answer of the POST look-up (same item
+/// schema, same headers).
+#[test]
+fn the_path_mobile_number_lookup_is_the_deprecated_twin_of_the_post() {
+    let spec = load("dvs-1.21.0.json");
+    let get = &spec["paths"]["/lookup/mobile-number/{mobile_number}"]["get"];
+    let post = &spec["paths"]["/lookup/mobile-number"]["post"];
+    assert_eq!(get["deprecated"], true);
+    assert!(post.get("deprecated").is_none());
+    let params: Vec<&Value> = get["parameters"].as_array().unwrap().iter().collect();
+    assert_eq!(params.len(), 3);
+    assert_eq!(
+        (
+            params[0]["name"].as_str(),
+            params[0]["in"].as_str(),
+            params[0]["required"].as_bool(),
+            params[0]["schema"]["$ref"].as_str()
+        ),
+        (
+            Some("mobile_number"),
+            Some("path"),
+            Some(true),
+            Some("#/components/schemas/E164")
+        )
+    );
+    assert_eq!(params[1]["$ref"], "#/components/parameters/Page");
+    assert_eq!(params[2]["$ref"], "#/components/parameters/PerPage");
+    assert!(get.get("requestBody").is_none());
+    assert_eq!(get["responses"]["200"], post["responses"]["200"]);
+    assert_eq!(get["responses"]["default"], post["responses"]["default"]);
+    assert_eq!(get["tags"], post["tags"]);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The HTTP side: a hyper server on 127.0.0.1, the 25 operations under
+//! The HTTP side: a hyper server on 127.0.0.1, the 26 operations under
 //! `/v1`, paging headers, authentication, rate limiting and faults.
 
 use super::catalog::{self, Catalog, ServiceDef, BENEFIT_TYPES, COUNTRIES, SERVICES};
@@ -58,8 +58,13 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>) {
         let abort = Arc::clone(&abort);
         hyper::service::service_fn(move |req| handle(Arc::clone(&shared), Arc::clone(&abort), req))
     };
+    // Header names go out as the reference documents them (`X-Total-Pages`,
+    // `X-Ratelimit-Limit`, `Content-Type`): every documented name is in
+    // title case, and some clients match header names case-sensitively.
+    // Without this, hyper writes them in lower case.
     let conn = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
+        .title_case_headers(true)
         .serve_connection(TokioIo::new(stream), service);
     let stop = stopped(shared.shutdown.subscribe());
     tokio::select! {
@@ -206,13 +211,20 @@ enum Route<'a> {
     Campaign(&'a str),
     Products,
     Product(&'a str),
-    Create { sync: bool },
+    Create {
+        sync: bool,
+    },
     Transactions,
     Transaction(&'a str),
-    Confirm { id: &'a str, sync: bool },
+    Confirm {
+        id: &'a str,
+        sync: bool,
+    },
     Cancel(&'a str),
     Balances,
     LookupMobile,
+    /// The deprecated GET form, with the number as the last path segment.
+    LookupMobileInPath(&'a str),
     LookupStatement,
     LookupBenefits,
     LookupStatus,
@@ -246,6 +258,7 @@ impl<'a> Route<'a> {
             ["transactions", id, "cancel"] => (Cancel(id), post),
             ["balances"] => (Balances, get),
             ["lookup", "mobile-number"] => (LookupMobile, post),
+            ["lookup", "mobile-number", number] => (LookupMobileInPath(number), get),
             ["lookup", "statement-inquiry"] => (LookupStatement, post),
             ["lookup", "credit-party-benefits"] => (LookupBenefits, post),
             ["lookup", "credit-party-status"] => (LookupStatus, post),
@@ -338,6 +351,7 @@ async fn route(
             .map(|idx| Reply::ok(202, tx_json(shared, idx))),
         Route::Balances => balances(shared, q),
         Route::LookupMobile => lookup_mobile(cat, &body),
+        Route::LookupMobileInPath(number) => lookup_mobile_in_path(cat, number, q),
         Route::LookupStatement => lookup_statement(cat, &body),
         Route::LookupBenefits => lookup_benefits(shared, &body),
         Route::LookupStatus => lookup_status(shared, &body),
@@ -835,31 +849,75 @@ struct MobileLookup {
 
 fn lookup_mobile(cat: &Catalog, body: &[u8]) -> Result<Reply, ApiError> {
     let req: MobileLookup = parse_body(body)?;
-    if !is_e164(&req.mobile_number) {
-        return Err(ApiError::new(
+    check_mobile_number(&req.mobile_number)?;
+    let paging = body_paging(req.page, req.per_page)?;
+    Ok(mobile_operators(cat, &req.mobile_number, paging))
+}
+
+/// `GET /lookup/mobile-number/{mobile_number}` (deprecated by DVS): the POST
+/// look-up with the number in the path and paging in the query. The segment
+/// is percent-decoded, so `+` and `%2B` both lead the number.
+fn lookup_mobile_in_path(cat: &Catalog, segment: &str, q: &Query) -> Result<Reply, ApiError> {
+    let number = percent_decode(segment).unwrap_or_default();
+    check_mobile_number(&number)?;
+    let paging = q.paging()?;
+    Ok(mobile_operators(cat, &number, paging))
+}
+
+fn check_mobile_number(number: &str) -> Result<(), ApiError> {
+    if is_e164(number) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
             ErrorCode::InvalidCreditPartyMobileNumber,
             "Mobile number is invalid",
-        ));
+        ))
     }
-    let paging = body_paging(req.page, req.per_page)?;
-    let ops = Catalog::country_of_number(&req.mobile_number)
+}
+
+/// Decodes `%XX` escapes of a path segment (`+` stays a plus sign); `None`
+/// for a malformed escape or bytes that are not UTF-8.
+fn percent_decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The mobile operators of a number's country, one of them `identified`
+/// (chosen by a hash of the number), as a page.
+fn mobile_operators(cat: &Catalog, number: &str, paging: Paging) -> Reply {
+    let ops = Catalog::country_of_number(number)
         .map(|c| cat.mobile_operators(c))
         .unwrap_or_default();
     let identified = if ops.is_empty() {
         0
     } else {
-        (fnv(&req.mobile_number) % ops.len() as u64) as usize
+        (fnv(number) % ops.len() as u64) as usize
     };
     let items: Vec<(usize, bool)> = ops
         .iter()
         .enumerate()
         .map(|(i, &op)| (op, i == identified))
         .collect();
-    Ok(paged(items, paging, |(op, identified)| {
+    paged(items, paging, |(op, identified)| {
         let mut v = cat.operator_json(op);
         v["identified"] = json!(identified);
         v
-    }))
+    })
 }
 
 #[derive(Deserialize)]
@@ -1017,6 +1075,20 @@ mod tests {
         }
         for bad in ["mx", "M", "MEXI", "IN-", "IN-D", "IN-DL-x"] {
             assert!(!is_region_code(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn path_segments_are_percent_decoded() {
+        assert_eq!(
+            percent_decode("%2B50212345678").as_deref(),
+            Some("+50212345678")
+        );
+        assert_eq!(percent_decode("%2b502").as_deref(), Some("+502"));
+        assert_eq!(percent_decode("+502").as_deref(), Some("+502"));
+        assert_eq!(percent_decode("%20x").as_deref(), Some(" x"));
+        for bad in ["%", "%2", "%zz1", "%+1", "%FF"] {
+            assert_eq!(percent_decode(bad), None, "{bad}");
         }
     }
 

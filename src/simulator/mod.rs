@@ -2,9 +2,13 @@
 //! server on `127.0.0.1` that behaves as the vendor documents its sandbox,
 //! for tests and demos that must run offline and without an account.
 //!
-//! - All 25 operations of DVS 1.21.0 under `/v1`, answering bodies that
-//!   follow the spec's response schemas, with the six `X-*` paging headers
-//!   and `X-Ratelimit-Limit` / `X-Ratelimit-Remaining` on every response.
+//! - All 26 operations of DVS 1.21.0 under `/v1` (the deprecated
+//!   `GET /lookup/mobile-number/{mobile_number}` answers as the POST
+//!   look-up does), answering bodies that follow the spec's response
+//!   schemas, with the six `X-*` paging headers and `X-Ratelimit-Limit` /
+//!   `X-Ratelimit-Remaining` on every response. Header names are sent in
+//!   the case the reference writes them (`X-Total-Pages`, not
+//!   `x-total-pages`), for clients that compare them case-sensitively.
 //! - A catalog generated deterministically from a seed: the eight services
 //!   and their subservices, about 40 countries plus the regional codes `GXX`
 //!   (Global) and `EXX` (Europe), operators, products of all five types,

@@ -445,7 +445,12 @@ impl Client {
 
     // ----- look-ups --------------------------------------------------------
 
-    /// Operators a mobile number may belong to.
+    /// Operators a mobile number may belong to (`POST /lookup/mobile-number`).
+    ///
+    /// DVS also keeps a deprecated form with the number in the path,
+    /// `GET /lookup/mobile-number/{mobile_number}`; it answers the same. The
+    /// facade does not use it; it is there for code ported from clients that
+    /// call it, as `get_lookup_mobile_number` on [`Client::raw`].
     pub fn lookup_mobile_number(
         &self,
         mobile_number: &str,

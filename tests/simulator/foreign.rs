@@ -147,3 +147,94 @@ async fn a_plain_http_client_lists_and_transacts() {
     assert!((moved - price).abs() < 0.005, "{moved} vs {price}");
     assert_eq!(after[0]["holding"], 0.0);
 }
+
+/// The deprecated `GET /lookup/mobile-number/{mobile_number}`, as DT One's
+/// Java and Node clients call it: the same operators as the POST look-up,
+/// whether the plus sign is sent as is or as `%2B`; paging in the query;
+/// the same errors.
+#[tokio::test]
+async fn a_plain_http_client_looks_up_a_number_in_the_path() {
+    let sim = Simulator::start(SimulatorConfig::default().any_credentials())
+        .await
+        .unwrap();
+    let client = Foreign {
+        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+        base: sim.base_url(),
+        key: "my-own-key".into(),
+        secret: "my-own-secret".into(),
+    };
+    let number = "+50241231100";
+    let (status, posted) = client
+        .post("/lookup/mobile-number", &json!({"mobile_number": number}))
+        .await;
+    assert_eq!(status, 200, "{posted}");
+    let operators = posted.as_array().unwrap();
+    assert!(operators.len() >= 2, "{posted}");
+    assert!(operators
+        .iter()
+        .all(|o| o["country"]["iso_code"] == "GTM" && o["identified"].is_boolean()));
+
+    for path in [
+        format!("/lookup/mobile-number/{number}"),
+        "/lookup/mobile-number/%2B50241231100".to_string(),
+    ] {
+        let r = client.get(&path).await;
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        let h = |name: &str| {
+            r.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_string())
+        };
+        assert_eq!(h("X-Total"), Some(operators.len().to_string()), "{path}");
+        assert_eq!(h("X-Total-Pages").as_deref(), Some("1"));
+        assert_eq!(h("X-Per-Page").as_deref(), Some("50"));
+        assert_eq!(h("X-Page").as_deref(), Some("1"));
+        assert_eq!((h("X-Next-Page"), h("X-Prev-Page")), (None, None));
+        assert!(h("X-Ratelimit-Remaining").is_some());
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body, posted, "{path}");
+    }
+
+    // Paging comes from the query.
+    let r = client
+        .get(&format!("/lookup/mobile-number/{number}?page=2&per_page=1"))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let h = |name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    assert_eq!(h("X-Page").as_deref(), Some("2"));
+    assert_eq!(h("X-Per-Page").as_deref(), Some("1"));
+    assert_eq!(h("X-Prev-Page").as_deref(), Some("1"));
+    assert_eq!(h("X-Total-Pages"), Some(operators.len().to_string()));
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body, json!([operators[1]]));
+
+    // Errors as the POST look-up answers them.
+    for (path, status, code) in [
+        ("/lookup/mobile-number/12345".to_string(), 400, 1005003),
+        ("/lookup/mobile-number/%2B0123".to_string(), 400, 1005003),
+        ("/lookup/mobile-number/%ZZ".to_string(), 400, 1005003),
+        (
+            format!("/lookup/mobile-number/{number}?per_page=0"),
+            400,
+            1000400,
+        ),
+        (
+            format!("/lookup/mobile-number/{number}?page=x"),
+            400,
+            1000400,
+        ),
+    ] {
+        let r = client.get(&path).await;
+        assert_eq!(r.status().as_u16(), status, "{path}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["errors"][0]["code"], code, "{path}: {body}");
+    }
+    let (status, body) = client
+        .post(&format!("/lookup/mobile-number/{number}"), &json!({}))
+        .await;
+    assert_eq!((status, &body["errors"][0]["code"]), (400, &json!(1000400)));
+}

@@ -1,6 +1,6 @@
 //! The crate's own generated client against the simulator: every product
-//! decodes as a known type, and a transaction goes through create, read,
-//! confirm and list.
+//! decodes as a known type, a transaction goes through create, read,
+//! confirm and list, and both mobile-number look-ups agree.
 
 use crate::support::{self, create_body, gtm_number, gtm_recharge};
 use dvs::simulator::Simulator;
@@ -137,4 +137,60 @@ async fn a_transaction_through_the_generated_client() {
     let b = serde_json::to_value(&balances[0]).unwrap();
     let expected = sim.balances()[0].available();
     assert_eq!(b["available"].as_f64(), Some(expected));
+}
+
+/// The deprecated GET look-up through the generated client: the same
+/// operators as the POST look-up, page by page, with the paging headers.
+#[tokio::test]
+async fn the_path_mobile_number_lookup_through_the_generated_client() {
+    let (sim, _api) = support::start(support::config()).await;
+    let raw = raw_client(&sim);
+    let number = gtm_number("100");
+    let body: types::MobileNumberLookupRequest =
+        serde_json::from_value(serde_json::json!({"mobile_number": number, "per_page": 100}))
+            .unwrap();
+    let posted = raw
+        .post_lookup_mobile_number()
+        .body(body)
+        .send()
+        .await
+        .expect("POST look-up")
+        .into_inner();
+    assert!(posted.len() >= 2, "GTM has 2 to 4 mobile operators");
+    assert_eq!(posted.iter().filter(|o| o.identified).count(), 1);
+    assert!(posted.iter().all(|o| o.country.iso_code.as_str() == "GTM"));
+
+    let mut seen = Vec::new();
+    let mut page = 1_u32;
+    loop {
+        let r = raw
+            .get_lookup_mobile_number()
+            .mobile_number(number.clone())
+            .page(page)
+            .per_page(1_u32)
+            .send()
+            .await
+            .expect("GET look-up");
+        let header = |name: &str| {
+            r.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_string())
+        };
+        assert_eq!(header("X-Total"), Some(posted.len().to_string()));
+        assert_eq!(header("X-Total-Pages"), Some(posted.len().to_string()));
+        assert_eq!(header("X-Per-Page").as_deref(), Some("1"));
+        assert_eq!(header("X-Page"), Some(page.to_string()));
+        let next = header("X-Next-Page");
+        let items = r.into_inner();
+        assert_eq!(items.len(), 1);
+        seen.extend(items);
+        match next {
+            Some(n) => page = n.parse().unwrap(),
+            None => break,
+        }
+    }
+    assert_eq!(
+        serde_json::to_value(&seen).unwrap(),
+        serde_json::to_value(&posted).unwrap()
+    );
 }

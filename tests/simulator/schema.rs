@@ -148,6 +148,17 @@ async fn every_operation_answers_as_the_spec_says() {
     api.post("/lookup/mobile-number", json!({"mobile_number": "12345"}))
         .await
         .expect_error(400, 1005003);
+    let in_path = api
+        .get(&format!(
+            "/lookup/mobile-number/{}?per_page=100",
+            gtm_number("100")
+        ))
+        .await
+        .expect(200);
+    assert_eq!(in_path.body, lookup.body);
+    api.get("/lookup/mobile-number/12345")
+        .await
+        .expect_error(400, 1005003);
     let mut inquiry = None;
     let mut page = 1;
     'pages: loop {
@@ -205,7 +216,7 @@ async fn every_operation_answers_as_the_spec_says() {
         spec().operation_ids(),
         "every operation was exercised"
     );
-    assert_eq!(spec().operation_ids().len(), 25);
+    assert_eq!(spec().operation_ids().len(), 26);
     drop(sim);
 }
 

@@ -88,6 +88,7 @@ fn the_new_endpoints_are_reported_as_added() {
         "GET /campaigns",
         "GET /campaigns/{campaign_id}",
         "POST /lookup/mobile-number",
+        "GET /lookup/mobile-number/{mobile_number}",
         "POST /lookup/statement-inquiry",
         "POST /lookup/credit-party-benefits",
         "POST /lookup/credit-party-status",
@@ -101,7 +102,7 @@ fn the_new_endpoints_are_reported_as_added() {
             .iter()
             .filter(|f| f.rule == "endpoint-added")
             .count(),
-        10
+        11
     );
 }
 
