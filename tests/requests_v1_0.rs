@@ -5,6 +5,10 @@
 //! answering with a valid body; the request received is checked in code and
 //! against the spec, and snapshotted under the operationId.
 
+#[path = "../src/normalize/mod.rs"]
+#[allow(dead_code)]
+mod normalize;
+
 mod request_capture;
 
 use dvs::v1_0::raw::{types, Client, Error, ResponseValue};

@@ -749,7 +749,10 @@ pub const V1_21: Contract = Contract {
         ty("Balance", &[item("getBalances")], &[]),
         ty(
             "MobileNumberOperator",
-            &[item("postLookupMobileNumber")],
+            &[
+                item("postLookupMobileNumber"),
+                item("getLookupMobileNumber"),
+            ],
             &[],
         ),
         ty(

@@ -347,7 +347,9 @@ impl Spec {
     }
 
     fn check_body(&self, schema: &Value, value: &Value, at: &str) {
-        let schema = self.resolve(schema);
+        // Read through the crate's shared resolver: `$ref`s followed and
+        // `allOf` compositions merged, as the vendor writes request bodies.
+        let schema = &crate::normalize::resolve::merged(&self.0, schema);
         match value {
             Value::Object(fields) => {
                 let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
@@ -358,7 +360,7 @@ impl Spec {
                         .get(key)
                         .unwrap_or_else(|| panic!("{at}.{key} is not a property of the schema"));
                     assert!(
-                        !is_read_only(property),
+                        !is_read_only(&crate::normalize::resolve::merged(&self.0, property)),
                         "{at}.{key} is read-only and must not be sent"
                     );
                     self.check_body(property, field, &format!("{at}.{key}"));
