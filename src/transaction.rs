@@ -3,6 +3,32 @@
 use crate::{validate, CalculationMode, Error};
 use serde_json::{json, Map, Value};
 
+/// The party objects of a transaction request and the fields DVS defines
+/// for each (both API versions; `additional_identifier` is 1.21.0 only).
+const PARTIES: &[(&str, &[&str])] = &[
+    ("credit_party_identifier", PARTY_IDENTIFIER),
+    ("debit_party_identifier", PARTY_IDENTIFIER),
+    ("sender", PERSON),
+    ("beneficiary", PERSON),
+    ("statement_identifier", &["reference", "due_date"]),
+    ("additional_identifier", &["purchaser_id"]),
+];
+
+const PARTY_IDENTIFIER: &[&str] = &["mobile_number", "account_number", "account_qualifier"];
+
+const PERSON: &[&str] = &[
+    "last_name",
+    "first_name",
+    "middle_name",
+    "nationality_country_iso_code",
+    "mobile_number",
+    "email",
+    "address_text",
+    "address_city",
+    "address_country_iso_code",
+    "address_postal_code",
+];
+
 /// How DVS processes a create or confirm (1.21.0; 1.0.0 has one mode).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -105,6 +131,8 @@ impl NewTransaction {
     /// (`sender`, `beneficiary`, `debit_party_identifier`,
     /// `credit_party_identifier`, `statement_identifier`,
     /// `additional_identifier`), e.g. `("sender", "first_name", "Ana")`.
+    /// A party or field name DVS does not define is refused by
+    /// [`NewTransaction::validate`], before anything is sent.
     pub fn party_field(mut self, party: &str, field: &str, value: impl Into<String>) -> Self {
         let entry = self
             .parties
@@ -123,7 +151,26 @@ impl NewTransaction {
             return Err(Error::invalid("product_id", "must be at least 1"));
         }
         for (party, fields) in &self.parties {
+            let Some((party_name, known)) = PARTIES.iter().find(|(p, _)| p == party) else {
+                return Err(Error::invalid(
+                    "party",
+                    format!(
+                        "`{party}` is not a party of a transaction (one of {})",
+                        PARTIES
+                            .iter()
+                            .map(|(p, _)| *p)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            };
             for (field, value) in fields.as_object().into_iter().flatten() {
+                if !known.contains(&field.as_str()) {
+                    return Err(Error::invalid(
+                        party_name,
+                        format!("unknown field `{field}` (DVS defines {})", known.join(", ")),
+                    ));
+                }
                 if field == "mobile_number" {
                     let name = match party.as_str() {
                         "credit_party_identifier" => "credit_party_identifier.mobile_number",
@@ -136,7 +183,15 @@ impl NewTransaction {
             }
         }
         for (what, amount) in [("source", &self.source), ("destination", &self.destination)] {
-            if let Some((_, _, a)) = amount {
+            if let Some((_, unit, a)) = amount {
+                validate::currency(
+                    if what == "source" {
+                        "source.unit"
+                    } else {
+                        "destination.unit"
+                    },
+                    unit,
+                )?;
                 if !a.is_finite() || *a <= 0.0 {
                     return Err(Error::invalid(
                         if what == "source" {

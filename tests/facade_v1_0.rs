@@ -237,6 +237,39 @@ async fn external_id_already_used_and_already_confirmed_are_recovered() {
 }
 
 #[tokio::test]
+async fn region_codes_follow_the_1_0_pattern_and_bad_input_is_not_sent() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for bad in ["GTM", "GTMX", "123", "GT", "gt-gu", "GT-GUAT"] {
+        match client.products(ProductFilter::new().region(bad)) {
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "region", "{bad}"),
+            other => panic!("{bad}: expected InvalidInput, got {:?}", other.map(drop)),
+        }
+    }
+    assert!(client
+        .products(ProductFilter::new().region("GT-GU"))
+        .is_ok());
+    let bad_unit = new_tx().destination_amount("pen", 20.0);
+    match client.create_transaction(&bad_unit).await {
+        Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "destination.unit"),
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+    let bad_field = new_tx().party_field("credit_party_identifier", "msisdn", "+51987654321");
+    match client.create_transaction(&bad_field).await {
+        Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "credit_party_identifier"),
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+    assert!(
+        requests(&server).await.is_empty(),
+        "nothing was sent for an invalid input"
+    );
+}
+
+#[tokio::test]
 async fn listing_keeps_its_filters_on_every_page() {
     let server = MockServer::start().await;
     let catalog: Vec<Value> = (1..=5).map(|i| product(3000 + i)).collect();

@@ -1712,6 +1712,106 @@ async fn invalid_inputs_are_refused_before_anything_is_sent() {
         );
     }
 
+    // External ids with control characters, or only invisible ones.
+    for bad in [
+        "order\u{0}1",
+        "order-1\n",
+        "\u{1b}[31m",
+        "\u{200B}\u{FEFF}",
+        " \u{2060}\t",
+    ] {
+        assert_eq!(
+            field(create(NewTransaction::new(bad, PRODUCT_ID)).await),
+            "external_id",
+            "{bad:?}"
+        );
+    }
+    let shown = create(NewTransaction::new("order\u{7}1", PRODUCT_ID))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        shown,
+        "invalid external_id: must not contain control characters (U+0007 at character 6)"
+    );
+
+    // Currency units: three upper-case letters.
+    for bad in ["", "usd", "US", "USDT", "U$D"] {
+        assert_eq!(
+            field(create(new_tx().source_amount(bad, 5.0)).await),
+            "source.unit",
+            "{bad}"
+        );
+        assert_eq!(
+            field(create(new_tx().destination_amount(bad, 5.0)).await),
+            "destination.unit",
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        create(new_tx().source_amount("usd", 5.0))
+            .await
+            .unwrap_err()
+            .to_string(),
+        "invalid source.unit: `usd` is not a currency code (3 upper-case letters, e.g. `USD`)"
+    );
+
+    // Party and field names DVS does not define.
+    assert_eq!(
+        field(
+            create(new_tx().party_field("credit_party_identifier", "mobile", "+573001234567"))
+                .await
+        ),
+        "credit_party_identifier"
+    );
+    assert_eq!(
+        field(create(new_tx().party_field("sender", "firstname", "Ana")).await),
+        "sender"
+    );
+    assert_eq!(
+        field(create(new_tx().party_field("beneficiary", "account_number", "12")).await),
+        "beneficiary"
+    );
+    assert_eq!(
+        field(create(new_tx().party_field("debit_party_identifier", "first_name", "Ana")).await),
+        "debit_party_identifier"
+    );
+    assert_eq!(
+        field(create(new_tx().party_field("recipient", "first_name", "Ana")).await),
+        "party"
+    );
+    let shown = create(new_tx().party_field("sender", "firstname", "Ana"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        shown.starts_with(
+            "invalid sender: unknown field `firstname` (DVS defines last_name, first_name,"
+        ),
+        "{shown}"
+    );
+
+    // Region codes: 2 or 3 letters, optionally a subdivision.
+    for bad in ["GTMX", "123", "gtm", "G", "GT-", "GT-GUAT"] {
+        assert_eq!(
+            field(client.products(ProductFilter::new().region(bad)).map(drop)),
+            "region",
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        client
+            .products(ProductFilter::new().region("GTMX"))
+            .map(drop)
+            .unwrap_err()
+            .to_string(),
+        "invalid region: `GTMX` is not a region code (2 or 3 upper-case letters, \
+         optionally `-` and 2 or 3 upper-case letters or digits, e.g. `GTM` or `GT-GU`)"
+    );
+    for ok in ["GTM", "GT-GU", "US-NY-NY"] {
+        assert!(client.products(ProductFilter::new().region(ok)).is_ok());
+    }
+
     // Page sizes and pages.
     for bad in [0, 101] {
         assert_eq!(

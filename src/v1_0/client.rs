@@ -193,7 +193,7 @@ impl Client {
     /// # async fn run(client: dvs::v1_0::Client) -> Result<(), dvs::Error> {
     /// use futures::StreamExt;
     /// let mut items = std::pin::pin!(client
-    ///     .products(dvs::ProductFilter::new().region("GTM"))?
+    ///     .products(dvs::ProductFilter::new().region("GT-GU"))?
     ///     .concurrency(4)
     ///     .items());
     /// while let Some(product) = items.next().await {
@@ -212,6 +212,9 @@ impl Client {
             return Err(unsupported("language"));
         }
         known_type("type", filter.product_type.as_ref())?;
+        if let Some(r) = &filter.region {
+            validate::region_code_v1_0("region", r)?;
+        }
         let raw = self.raw.clone();
         Ok(Paginator::new(move |page, per_page| {
             let (raw, filter) = (raw.clone(), filter.clone());
