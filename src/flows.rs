@@ -125,7 +125,8 @@ where
 }
 
 /// Polls until the transaction's status is final, with capped exponential
-/// backoff, or the deadline passes.
+/// backoff, or the deadline passes. Each read is cut off at the deadline:
+/// the call never outlasts it by more than a scheduling delay.
 pub(crate) async fn await_final<T, G, GF>(id: i64, deadline: Duration, get: G) -> Result<T, Error>
 where
     T: TxView,
@@ -139,11 +140,14 @@ where
         message: None,
     };
     loop {
-        match get().await {
-            Ok(tx) if tx.tx_class().is_final() => return Ok(tx),
-            Ok(tx) => last_status = tx.tx_class(),
-            Err(e) if e.is_retryable() => {}
-            Err(e) => return Err(e),
+        let left = deadline.saturating_sub(started.elapsed());
+        match tokio::time::timeout(left, get()).await {
+            Ok(Ok(tx)) if tx.tx_class().is_final() => return Ok(tx),
+            Ok(Ok(tx)) => last_status = tx.tx_class(),
+            Ok(Err(e)) if e.is_retryable() => {}
+            Ok(Err(e)) => return Err(e),
+            // The read did not answer within what was left of the deadline.
+            Err(_) => return Err(Error::NotFinal { id, last_status }),
         }
         if started.elapsed() + delay > deadline {
             return Err(Error::NotFinal { id, last_status });

@@ -1638,6 +1638,42 @@ async fn a_callback_is_trusted_only_when_dvs_agrees() {
 // ----- input checks --------------------------------------------------------------
 
 #[tokio::test]
+async fn await_final_keeps_its_deadline_when_the_server_does_not_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/transactions/4102239187"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 5))
+                .set_delay(Duration::from_secs(60)),
+        )
+        .mount(&server)
+        .await;
+    // Reads may take 30 s; the deadline is 1 s.
+    let client = builder(&base(&server))
+        .read_timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let result = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.await_final(TX_ID, Duration::from_secs(1)),
+    )
+    .await
+    .expect("await_final returned near its deadline, not after the read timeout");
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(1800), "took {took:?}");
+    match result {
+        Err(Error::NotFinal { id, .. }) => assert_eq!(id, TX_ID),
+        other => panic!("expected NotFinal, got {other:?}"),
+    }
+    assert_eq!(
+        lines(&requests(&server).await),
+        ["GET /v1/transactions/4102239187"]
+    );
+}
+
+#[tokio::test]
 async fn invalid_inputs_are_refused_before_anything_is_sent() {
     let server = MockServer::start().await;
     catch_all(&server).await;
