@@ -164,12 +164,35 @@ pub enum Outcome {
     /// Not a transaction call: nothing changed on the server.
     NotApplicable,
     /// The request may or may not have been applied. Look the transaction up
-    /// by its `external_id` before doing anything else.
+    /// before doing anything else: by its `external_id` after a create, by
+    /// its id after a confirm or cancel.
+    #[non_exhaustive]
     Unknown {
         /// The transaction's `external_id`, when the call had one (for a
         /// ValueTopup purchase: its `correlationId`).
         external_id: Option<String>,
+        /// The transaction's id, when the call was about an existing
+        /// transaction (confirm, cancel).
+        transaction_id: Option<i64>,
     },
+}
+
+impl Outcome {
+    /// Unknown outcome of a create, found again by its `external_id`.
+    pub(crate) fn unknown_create(external_id: &str) -> Self {
+        Self::Unknown {
+            external_id: Some(external_id.to_string()),
+            transaction_id: None,
+        }
+    }
+
+    /// Unknown outcome of a confirm or cancel of transaction `id`.
+    pub(crate) fn unknown_action(id: i64) -> Self {
+        Self::Unknown {
+            external_id: None,
+            transaction_id: Some(id),
+        }
+    }
 }
 
 /// The crate's error.
@@ -260,11 +283,15 @@ fn describe(errors: &[ApiErrorItem]) -> String {
         .join("; ")
 }
 
-fn outcome_note(outcome: &Outcome) -> &'static str {
+fn outcome_note(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::NotApplicable => "",
+        Outcome::NotApplicable => String::new(),
+        Outcome::Unknown {
+            transaction_id: Some(id),
+            ..
+        } => format!(" (the outcome is unknown: read transaction {id} back by its id)"),
         Outcome::Unknown { .. } => {
-            " (the transaction's outcome is unknown: look it up by external_id)"
+            " (the transaction's outcome is unknown: look it up by external_id)".to_string()
         }
     }
 }

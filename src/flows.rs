@@ -25,9 +25,7 @@ fn outcome_unknown(err: Error, external_id: &str) -> Error {
         return err;
     }
     Error::Transport {
-        outcome: crate::Outcome::Unknown {
-            external_id: Some(external_id.to_string()),
-        },
+        outcome: crate::Outcome::unknown_create(external_id),
         source: Box::new(err),
     }
 }
@@ -91,7 +89,12 @@ where
 /// Confirms (or cancels) a transaction, recovering a lost response by
 /// reading the transaction back. `done_code` is the DVS code meaning the
 /// action was already applied (1007002 for confirm, 1007005 for cancel).
-pub(crate) async fn act<T, S, SF, G, GF>(done_code: ErrorCode, send: S, get: G) -> Result<T, Error>
+pub(crate) async fn act<T, S, SF, G, GF>(
+    id: i64,
+    done_code: ErrorCode,
+    send: S,
+    get: G,
+) -> Result<T, Error>
 where
     T: TxView,
     S: Fn() -> SF,
@@ -110,7 +113,14 @@ where
         return Err(err);
     }
     let Ok(tx) = get().await else {
-        return Err(err);
+        // Neither the answer nor the read-back came: say so, with the id.
+        if err.outcome_unknown() {
+            return Err(err);
+        }
+        return Err(Error::Transport {
+            outcome: crate::Outcome::unknown_action(id),
+            source: Box::new(err),
+        });
     };
     if tx.tx_class() != StatusClass::Created {
         return Ok(tx);

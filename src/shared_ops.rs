@@ -63,6 +63,7 @@ macro_rules! shared_client_methods {
             let tid =
                 to_raw::<types::TransactionId>("transaction_id", positive("transaction_id", id)?)?;
             flows::act(
+                id,
                 ErrorCode::AlreadyCancelled,
                 || {
                     let tid = tid.clone();
@@ -73,10 +74,7 @@ macro_rules! shared_client_methods {
                             .transaction_id(tid)
                             .send()
                             .await;
-                        Ok(
-                            convert::result(r, Outcome::Unknown { external_id: None })?
-                                .into_inner(),
-                        )
+                        Ok(convert::result(r, Outcome::unknown_action(id))?.into_inner())
                     }
                 },
                 || self.transaction(id),

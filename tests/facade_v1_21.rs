@@ -1240,7 +1240,7 @@ async fn a_create_whose_lookup_fails_reports_an_unknown_outcome() {
         matches!(
             &err,
             Error::Timeout {
-                outcome: Outcome::Unknown { external_id: Some(e) }
+                outcome: Outcome::Unknown { external_id: Some(e), .. }
             } if e == EXTERNAL_ID
         ),
         "{err:?}"
@@ -1282,7 +1282,7 @@ async fn a_create_whose_server_goes_down_reports_an_unknown_outcome() {
         matches!(
             &err,
             Error::Transport {
-                outcome: Outcome::Unknown { external_id: Some(e) },
+                outcome: Outcome::Unknown { external_id: Some(e), .. },
                 ..
             } if e == EXTERNAL_ID
         ),
@@ -1540,6 +1540,69 @@ async fn await_final_gives_up_at_the_deadline_with_the_last_status() {
     }
     let polls = requests(&server).await.len();
     assert!((2..=3).contains(&polls), "{polls} polls within 600 ms");
+}
+
+#[tokio::test]
+async fn a_confirm_whose_answer_and_read_back_are_lost_carries_the_transaction_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/async/transactions/4102239187/confirm"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .set_body_json(tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 2))
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/transactions/4102239187/cancel"))
+        .respond_with(dvs_error(502, 0, "Bad gateway"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/transactions/4102239187"))
+        .respond_with(dvs_error(500, 1009001, "Unexpected error"))
+        .mount(&server)
+        .await;
+    let client = builder(&base(&server))
+        .transaction_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let confirm = client
+        .confirm_transaction(TX_ID, Mode::Async)
+        .await
+        .unwrap_err();
+    let cancel = client.cancel_transaction(TX_ID).await.unwrap_err();
+    for err in [confirm, cancel] {
+        assert!(err.outcome_unknown(), "{err:?}");
+        let outcome = match &err {
+            Error::Timeout { outcome } | Error::Transport { outcome, .. } => outcome,
+            other => panic!("expected an unknown outcome, got {other:?}"),
+        };
+        assert!(
+            matches!(
+                outcome,
+                Outcome::Unknown {
+                    transaction_id: Some(TX_ID),
+                    external_id: None,
+                    ..
+                }
+            ),
+            "{outcome:?}"
+        );
+        let shown = err.to_string();
+        assert!(shown.contains("transaction 4102239187"), "{shown}");
+        assert!(!shown.contains("external_id"), "{shown}");
+    }
+    assert_eq!(
+        lines(&requests(&server).await),
+        [
+            "POST /v1/async/transactions/4102239187/confirm",
+            "GET /v1/transactions/4102239187",
+            "POST /v1/transactions/4102239187/cancel",
+            "GET /v1/transactions/4102239187",
+        ]
+    );
 }
 
 #[tokio::test]

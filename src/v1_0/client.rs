@@ -270,9 +270,7 @@ impl Client {
     /// new `external_id`.
     pub async fn create_transaction(&self, tx: &NewTransaction) -> Result<Transaction, Error> {
         let body: types::TransactionRequest = tx.to_request(true)?;
-        let outcome = Outcome::Unknown {
-            external_id: Some(tx.external_id().to_string()),
-        };
+        let outcome = Outcome::unknown_create(tx.external_id());
         flows::create(
             tx,
             || {
@@ -294,6 +292,7 @@ impl Client {
         let tid =
             to_raw::<types::TransactionId>("transaction_id", positive("transaction_id", id)?)?;
         flows::act(
+            id,
             ErrorCode::AlreadyConfirmed,
             || {
                 let tid = tid.clone();
@@ -304,7 +303,7 @@ impl Client {
                         .transaction_id(tid)
                         .send()
                         .await;
-                    Ok(convert::result(r, Outcome::Unknown { external_id: None })?.into_inner())
+                    Ok(convert::result(r, Outcome::unknown_action(id))?.into_inner())
                 }
             },
             || self.transaction(id),

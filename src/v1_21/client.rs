@@ -388,9 +388,7 @@ impl Client {
     ) -> Result<Transaction, Error> {
         // Only the asynchronous create takes a callback URL in 1.21.0.
         let body: types::TransactionRequest = tx.to_request(mode == Mode::Async)?;
-        let outcome = Outcome::Unknown {
-            external_id: Some(tx.external_id().to_string()),
-        };
+        let outcome = Outcome::unknown_create(tx.external_id());
         flows::create(
             tx,
             || {
@@ -415,6 +413,7 @@ impl Client {
         let tid =
             to_raw::<types::TransactionId>("transaction_id", positive("transaction_id", id)?)?;
         flows::act(
+            id,
             ErrorCode::AlreadyConfirmed,
             || {
                 let tid = tid.clone();
@@ -435,7 +434,7 @@ impl Client {
                                 .await
                         }
                     };
-                    Ok(convert::result(r, Outcome::Unknown { external_id: None })?.into_inner())
+                    Ok(convert::result(r, Outcome::unknown_action(id))?.into_inner())
                 }
             },
             || self.transaction(id),
