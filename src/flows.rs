@@ -6,11 +6,33 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 /// What the flows read of a version's transaction type.
-pub(crate) trait TxView {
+pub(crate) trait TxView: std::fmt::Debug + Send + Sync + 'static {
     fn tx_id(&self) -> Option<i64>;
     fn tx_external_id(&self) -> &str;
-    fn tx_product_id(&self) -> Option<i64>;
     fn tx_class(&self) -> StatusClass;
+    /// The transaction as DVS showed it, for comparing with a request.
+    fn tx_json(&self) -> serde_json::Value;
+}
+
+/// The transaction found under `new`'s `external_id`, if it is the order
+/// `new` describes; [`Error::ExternalIdAlreadyUsed`] when it is another one.
+pub(crate) fn same_order<T: TxView>(new: &NewTransaction, tx: T) -> Result<T, Error> {
+    let differences = new.differences(&tx.tx_json());
+    if differences.is_empty() {
+        return Ok(tx);
+    }
+    tracing::warn!(
+        external_id = new.external_id(),
+        transaction_id = tx.tx_id(),
+        ?differences,
+        "external id already used by a different order"
+    );
+    Err(Error::ExternalIdAlreadyUsed {
+        external_id: new.external_id().to_string(),
+        transaction_id: tx.tx_id(),
+        differences,
+        existing: crate::ExistingTransaction::new(tx),
+    })
 }
 
 /// The create may have been applied without our seeing the answer.
@@ -35,9 +57,10 @@ fn outcome_unknown(err: Error, external_id: &str) -> Error {
 /// `external_id` is the idempotency key. When the outcome of a create is
 /// unknown (timeout, connection lost after sending, 5xx) or DVS answers
 /// 1007001 (external id already used), the transaction is looked up by
-/// `external_id` and returned. A create is sent again only when the look-up
-/// proves no transaction exists; DVS refuses a second transaction with the
-/// same `external_id`, so even a late first create cannot make two.
+/// `external_id` and returned if it is the order `new` describes (else
+/// [`Error::ExternalIdAlreadyUsed`]). A create is sent again only when the
+/// look-up proves no transaction exists; DVS refuses a second transaction
+/// with the same `external_id`, so even a late first create cannot make two.
 pub(crate) async fn create<T, S, SF, L, LF>(
     new: &NewTransaction,
     send: S,
@@ -67,13 +90,7 @@ where
             "create outcome unknown or external id in use; looking the transaction up"
         );
         match lookup().await {
-            Ok(Some(tx)) => {
-                if tx.tx_product_id().is_some_and(|p| p != new.product_id()) {
-                    // The reference belongs to a transaction of another product.
-                    return Err(err);
-                }
-                return Ok(tx);
-            }
+            Ok(Some(tx)) => return same_order(new, tx),
             // DVS says the reference is used but shows no transaction: do not
             // guess; report the conflict.
             Ok(None) if duplicate => return Err(err),
@@ -247,11 +264,11 @@ macro_rules! transaction_accessors {
             fn tx_external_id(&self) -> &str {
                 &self.external_id
             }
-            fn tx_product_id(&self) -> Option<i64> {
-                self.product.as_ref().map(|p| p.id)
-            }
             fn tx_class(&self) -> $crate::StatusClass {
                 self.status_class()
+            }
+            fn tx_json(&self) -> serde_json::Value {
+                serde_json::to_value(self).unwrap_or_default()
             }
         }
     };

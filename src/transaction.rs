@@ -214,6 +214,75 @@ impl NewTransaction {
         Ok(())
     }
 
+    /// The names of the request's fields whose values differ from those of
+    /// `shown`, a transaction as DVS returned it. Only what both carry is
+    /// compared: the product, the requested amount of the side the request
+    /// fixes (unit and amount), the calculation mode where the transaction
+    /// shows it, and every party field the request sets that the transaction
+    /// shows (mobile numbers compared without `+`, other text without case
+    /// and surrounding white space). `auto_confirm` is not shown by DVS, and
+    /// `callback_url` says where to report, not what is bought: neither is
+    /// compared.
+    pub(crate) fn differences(&self, shown: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        let shown_product = shown
+            .pointer("/product/id")
+            .or_else(|| shown.get("product_id"))
+            .and_then(Value::as_i64);
+        if shown_product.is_some_and(|p| p != self.product_id) {
+            out.push("product_id".to_string());
+        }
+        if let (Some(mode), Some(shown_mode)) = (
+            &self.calculation_mode,
+            shown.get("calculation_mode").and_then(Value::as_str),
+        ) {
+            if mode.as_str() != shown_mode {
+                out.push("calculation_mode".to_string());
+            }
+        }
+        for (key, amount) in [("source", &self.source), ("destination", &self.destination)] {
+            let Some((_, unit, amount)) = amount else {
+                continue;
+            };
+            let Some(requested) = shown.get("requested_values").and_then(|r| r.get(key)) else {
+                continue;
+            };
+            if let Some(u) = requested.get("unit").and_then(Value::as_str) {
+                if u != unit {
+                    out.push(format!("{key}.unit"));
+                }
+            }
+            if let Some(a) = requested.get("amount").and_then(Value::as_f64) {
+                if (a - amount).abs() > 1e-9 * a.abs().max(amount.abs()).max(1.0) {
+                    out.push(format!("{key}.amount"));
+                }
+            }
+        }
+        for (party, fields) in &self.parties {
+            for (field, value) in fields.as_object().into_iter().flatten() {
+                let Some(mine) = value.as_str() else {
+                    continue;
+                };
+                let Some(theirs) = shown
+                    .get(party)
+                    .and_then(|p| p.get(field))
+                    .and_then(Value::as_str)
+                else {
+                    continue;
+                };
+                let same = if field == "mobile_number" {
+                    mine.trim().trim_start_matches('+') == theirs.trim().trim_start_matches('+')
+                } else {
+                    mine.trim().to_lowercase() == theirs.trim().to_lowercase()
+                };
+                if !same {
+                    out.push(format!("{party}.{field}"));
+                }
+            }
+        }
+        out
+    }
+
     /// The JSON body DVS expects.
     pub(crate) fn to_json(&self, with_callback: bool) -> Value {
         let mut body = json!({

@@ -8,8 +8,8 @@ mod facade_support;
 
 use dvs::v1_0::{Client, Product};
 use dvs::{
-    BenefitType, Credentials, DiscoveryFilter, Error, ErrorCode, NewTransaction, ProductFilter,
-    ProductType, PromotionFilter, RetryPolicy, StatusClass, TransactionFilter,
+    BenefitType, Credentials, DiscoveryFilter, Error, NewTransaction, ProductFilter, ProductType,
+    PromotionFilter, RetryPolicy, StatusClass, TransactionFilter,
 };
 use facade_support::*;
 use futures::StreamExt;
@@ -75,11 +75,6 @@ async fn collect<T>(s: impl futures::Stream<Item = T>) -> Vec<T> {
     tokio::time::timeout(Duration::from_secs(10), s.collect::<Vec<_>>())
         .await
         .expect("the stream ended")
-}
-
-fn assert_api_error(e: &Error, status: u16, code: ErrorCode) {
-    assert_eq!(e.status(), Some(status), "{e:?}");
-    assert_eq!(e.codes(), [code], "{e:?}");
 }
 
 #[tokio::test]
@@ -218,10 +213,39 @@ async fn external_id_already_used_and_already_confirmed_are_recovered() {
     let confirmed = client.confirm_transaction(TX_ID).await.unwrap();
     assert_eq!(confirmed.status_class(), StatusClass::Completed);
 
-    // The reference is used by a transaction of another product: an error.
-    let other = NewTransaction::new(EXTERNAL_ID, 2292).credit_party_mobile_number(MOBILE);
-    let err = client.create_transaction(&other).await.unwrap_err();
-    assert_api_error(&err, 400, ErrorCode::ExternalIdAlreadyUsed);
+    // The reference is used by a transaction of another product, or for
+    // another number: an error carrying the existing transaction.
+    let other_product = NewTransaction::new(EXTERNAL_ID, 2292).credit_party_mobile_number(MOBILE);
+    let other_number =
+        NewTransaction::new(EXTERNAL_ID, PRODUCT_ID).credit_party_mobile_number("+51911111111");
+    for (other, differences) in [
+        (other_product, ["product_id"]),
+        (other_number, ["credit_party_identifier.mobile_number"]),
+    ] {
+        let err = client.create_transaction(&other).await.unwrap_err();
+        match &err {
+            Error::ExternalIdAlreadyUsed {
+                external_id,
+                transaction_id,
+                differences: found,
+                ..
+            } => {
+                assert_eq!(external_id, EXTERNAL_ID);
+                assert_eq!(*transaction_id, Some(TX_ID));
+                assert_eq!(found, &differences);
+            }
+            other => panic!("expected ExternalIdAlreadyUsed, got {other:?}"),
+        }
+        assert_eq!(
+            err.existing_transaction::<dvs::v1_0::Transaction>()
+                .and_then(|t| t.transaction_id()),
+            Some(TX_ID)
+        );
+        #[cfg(feature = "v1_21")]
+        assert!(err
+            .existing_transaction::<dvs::v1_21::Transaction>()
+            .is_none());
+    }
 
     assert_eq!(
         lines(&requests(&server).await),
@@ -230,6 +254,8 @@ async fn external_id_already_used_and_already_confirmed_are_recovered() {
             "GET /v1/transactions",
             "POST /v1/transactions/2811470365/confirm",
             "GET /v1/transactions/2811470365",
+            "POST /v1/transactions",
+            "GET /v1/transactions",
             "POST /v1/transactions",
             "GET /v1/transactions",
         ]

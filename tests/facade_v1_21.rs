@@ -1334,7 +1334,13 @@ async fn external_id_already_used_by_another_product_is_an_error() {
         .create_transaction(&new_tx(), Mode::Async)
         .await
         .unwrap_err();
-    assert_api_error(&err, 400, ErrorCode::ExternalIdAlreadyUsed);
+    assert_reused(&err, &["product_id"]);
+    assert_eq!(
+        err.existing_transaction::<Transaction>()
+            .and_then(|t| t.product.as_ref())
+            .map(|p| p.id),
+        Some(31204)
+    );
     assert!(!err.outcome_unknown());
     assert_eq!(
         lines(&requests(&server).await),
@@ -1358,6 +1364,109 @@ async fn external_id_already_used_by_another_product_is_an_error() {
         lines(&requests(&server).await),
         ["POST /v1/async/transactions", "GET /v1/transactions"]
     );
+}
+
+/// `err` is [`Error::ExternalIdAlreadyUsed`] for the transaction `TX_ID`,
+/// with these differences.
+fn assert_reused(err: &Error, expected: &[&str]) {
+    match err {
+        Error::ExternalIdAlreadyUsed {
+            external_id,
+            transaction_id,
+            differences,
+            ..
+        } => {
+            assert_eq!(external_id, EXTERNAL_ID);
+            assert_eq!(*transaction_id, Some(TX_ID));
+            assert_eq!(differences, expected);
+        }
+        other => panic!("expected ExternalIdAlreadyUsed, got {other:?}"),
+    }
+    assert_eq!(
+        err.existing_transaction::<Transaction>()
+            .and_then(|t| t.transaction_id()),
+        Some(TX_ID)
+    );
+    let shown = err.to_string();
+    assert!(
+        shown.contains(EXTERNAL_ID) && shown.contains(&TX_ID.to_string()),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn external_id_already_used_for_another_party_or_amount_is_an_error() {
+    // (the existing transaction as DVS shows it, the order asked for, the differences)
+    let mut other_number = tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7);
+    other_number["credit_party_identifier"]["mobile_number"] = "+573009999999".into();
+    let mut other_sender = tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7);
+    other_sender["sender"] = json!({"first_name": "Ana", "last_name": "Ruiz"});
+    let cases = [
+        (
+            other_number.clone(),
+            new_tx(),
+            vec!["credit_party_identifier.mobile_number"],
+        ),
+        (
+            tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7),
+            new_tx().source_amount("USD", 5.0),
+            vec!["source.amount"],
+        ),
+        (
+            tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7),
+            new_tx().destination_amount("USD", 10000.0),
+            vec!["destination.unit"],
+        ),
+        (
+            other_sender,
+            new_tx().party_field("sender", "first_name", "Luz"),
+            vec!["sender.first_name"],
+        ),
+        (
+            other_number,
+            NewTransaction::new(EXTERNAL_ID, 31204).credit_party_mobile_number(MOBILE),
+            vec!["product_id", "credit_party_identifier.mobile_number"],
+        ),
+    ];
+    for (shown, order, differences) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/async/transactions"))
+            .respond_with(dvs_error(400, 1007001, "External ID already used"))
+            .mount(&server)
+            .await;
+        mount_lookup(&server, vec![shown]).await;
+        let err = client(&server)
+            .create_transaction(&order, Mode::Async)
+            .await
+            .unwrap_err();
+        assert_reused(&err, &differences);
+        assert_eq!(
+            lines(&requests(&server).await),
+            ["POST /v1/async/transactions", "GET /v1/transactions"],
+            "no second create"
+        );
+    }
+
+    // The same order, with the amount and the sender the transaction shows:
+    // the existing transaction, as a success.
+    let mut same = tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7);
+    same["sender"] = json!({"first_name": "Ana", "last_name": "Ruiz"});
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/async/transactions"))
+        .respond_with(dvs_error(400, 1007001, "External ID already used"))
+        .mount(&server)
+        .await;
+    mount_lookup(&server, vec![same]).await;
+    let order = new_tx()
+        .source_amount("USD", 2.61)
+        .party_field("sender", "first_name", "Ana");
+    let existing = client(&server)
+        .create_transaction(&order, Mode::Async)
+        .await
+        .unwrap();
+    assert_eq!(existing.transaction_id(), Some(TX_ID));
 }
 
 #[tokio::test]

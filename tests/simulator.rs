@@ -20,6 +20,8 @@ mod faults;
 mod foreign;
 #[path = "simulator/raw_client.rs"]
 mod raw_client;
+#[path = "simulator/safety.rs"]
+mod safety;
 #[path = "simulator/schema.rs"]
 mod schema;
 #[path = "simulator/transactions.rs"]
