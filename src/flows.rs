@@ -274,3 +274,175 @@ macro_rules! transaction_accessors {
     };
 }
 pub(crate) use transaction_accessors;
+
+/// Runs a transaction call in a task of the client, so that the request in
+/// flight and its recovery finish even when the caller's future is dropped.
+pub(crate) async fn detached<T, F>(outcome: crate::Outcome, call: F) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+{
+    match tokio::spawn(call).await {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(Error::Transport {
+            outcome,
+            source: "the runtime shut down before the call finished".into(),
+        }),
+    }
+}
+
+/// Most finished creates kept for a caller that went away, per client.
+const UNCLAIMED_MAX: usize = 1024;
+
+/// The creates of a client by `external_id`: those in flight, and those
+/// that finished after their caller went away (a dropped future), kept
+/// until the same order is asked for again.
+pub(crate) struct Creates<T> {
+    slots: std::sync::Mutex<std::collections::HashMap<String, Slot<T>>>,
+    generation: std::sync::atomic::AtomicU64,
+}
+
+/// `None` while the create runs; then the transaction, or `None` if it failed.
+type Settled<T> = Option<Option<T>>;
+
+struct Slot<T> {
+    generation: u64,
+    settled: tokio::sync::watch::Receiver<Settled<T>>,
+}
+
+impl<T> Default for Creates<T> {
+    fn default() -> Self {
+        Self {
+            slots: std::sync::Mutex::default(),
+            generation: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+}
+
+impl<T: TxView + Clone> Creates<T> {
+    /// Creates `new` with `start`'s future, run in a task of its own that
+    /// finishes even if this future is dropped. While a create of the same
+    /// `external_id` runs, or when one finished unclaimed, no request is
+    /// sent: its transaction is returned if it is the order `new`
+    /// describes ([`Error::ExternalIdAlreadyUsed`] otherwise).
+    pub(crate) async fn run<F, Fut>(
+        self: &std::sync::Arc<Self>,
+        new: &NewTransaction,
+        start: F,
+    ) -> Result<T, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, Error>> + Send + 'static,
+    {
+        let key = new.external_id().to_string();
+        loop {
+            let existing = {
+                let slots = self.slots.lock().expect("not poisoned");
+                slots.get(&key).map(|s| (s.generation, s.settled.clone()))
+            };
+            let Some((generation, mut settled)) = existing else {
+                break;
+            };
+            // Another create of this external_id: wait for it to settle.
+            while settled.borrow_and_update().is_none() {
+                if settled.changed().await.is_err() {
+                    break;
+                }
+            }
+            let value = settled.borrow().clone();
+            self.remove(&key, generation);
+            if let Some(Some(tx)) = value {
+                tracing::info!(
+                    external_id = new.external_id(),
+                    "returning the transaction of an earlier create of this external id"
+                );
+                return same_order(new, tx);
+            }
+            // It failed: nothing to reuse; create as usual.
+        }
+
+        let generation = self
+            .generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (publish, settled) = tokio::sync::watch::channel(None);
+        self.slots.lock().expect("not poisoned").insert(
+            key.clone(),
+            Slot {
+                generation,
+                settled,
+            },
+        );
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let call = start();
+        let creates = self.clone();
+        tokio::spawn(async move {
+            let mut cleanup = RemoveOnDrop {
+                creates: &creates,
+                key: &key,
+                generation,
+                keep: false,
+            };
+            let result = call.await;
+            let created = result.as_ref().ok().cloned();
+            publish.send_replace(Some(created.clone()));
+            if answer.send(result).is_err() && created.is_some() {
+                // The caller went away: keep the transaction for the next
+                // create of the same order.
+                cleanup.keep = true;
+                tracing::info!(
+                    external_id = %key,
+                    "a create finished after its caller went away; kept for the next create of this external id"
+                );
+            }
+        });
+        match answered.await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Transport {
+                outcome: crate::Outcome::unknown_create(new.external_id()),
+                source: "the create task ended without an answer".into(),
+            }),
+        }
+    }
+
+    fn remove(&self, key: &str, generation: u64) {
+        let mut slots = self.slots.lock().expect("not poisoned");
+        if slots.get(key).is_some_and(|s| s.generation == generation) {
+            slots.remove(key);
+        }
+    }
+
+    /// Bounds the creates kept unclaimed: drops the oldest settled ones.
+    fn trim(&self) {
+        let mut slots = self.slots.lock().expect("not poisoned");
+        while slots.len() > UNCLAIMED_MAX {
+            let oldest = slots
+                .iter()
+                .filter(|(_, s)| s.settled.borrow().is_some())
+                .min_by_key(|(_, s)| s.generation)
+                .map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => slots.remove(&k),
+                None => break,
+            };
+        }
+    }
+}
+
+/// Removes a create's slot when its task ends, unless it is kept unclaimed.
+struct RemoveOnDrop<'a, T: TxView + Clone> {
+    creates: &'a Creates<T>,
+    key: &'a str,
+    generation: u64,
+    keep: bool,
+}
+
+impl<T: TxView + Clone> Drop for RemoveOnDrop<'_, T> {
+    fn drop(&mut self) {
+        if self.keep {
+            self.creates.trim();
+        } else {
+            self.creates.remove(self.key, self.generation);
+        }
+    }
+}
