@@ -164,12 +164,69 @@ pub enum Outcome {
     /// Not a transaction call: nothing changed on the server.
     NotApplicable,
     /// The request may or may not have been applied. Look the transaction up
-    /// by its `external_id` before doing anything else.
+    /// before doing anything else: by its `external_id` after a create, by
+    /// its id after a confirm or cancel.
+    #[non_exhaustive]
     Unknown {
         /// The transaction's `external_id`, when the call had one (for a
         /// ValueTopup purchase: its `correlationId`).
         external_id: Option<String>,
+        /// The transaction's id, when the call was about an existing
+        /// transaction (confirm, cancel).
+        transaction_id: Option<i64>,
     },
+}
+
+impl Outcome {
+    /// Unknown outcome of a create, found again by its `external_id`.
+    pub(crate) fn unknown_create(external_id: &str) -> Self {
+        Self::Unknown {
+            external_id: Some(external_id.to_string()),
+            transaction_id: None,
+        }
+    }
+
+    /// Unknown outcome of a confirm or cancel of transaction `id`.
+    pub(crate) fn unknown_action(id: i64) -> Self {
+        Self::Unknown {
+            external_id: None,
+            transaction_id: Some(id),
+        }
+    }
+}
+
+/// The transaction that already holds an `external_id`, carried by
+/// [`Error::ExternalIdAlreadyUsed`]. Read it with
+/// [`Error::existing_transaction`] as the client's transaction type (for
+/// example `dvs::v1_21::Transaction`).
+pub struct ExistingTransaction(Box<dyn ExistingTx>);
+
+trait ExistingTx: std::any::Any + std::fmt::Debug + Send + Sync {
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl<T: std::any::Any + std::fmt::Debug + Send + Sync> ExistingTx for T {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl ExistingTransaction {
+    pub(crate) fn new<T: std::any::Any + std::fmt::Debug + Send + Sync>(tx: T) -> Self {
+        Self(Box::new(tx))
+    }
+
+    /// The transaction as `T`, when it is of that type.
+    pub fn get<T: std::any::Any>(&self) -> Option<&T> {
+        (*self.0).as_any().downcast_ref()
+    }
+}
+
+impl std::fmt::Debug for ExistingTransaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The transaction's own `Debug` (a PIN never shows in it).
+        self.0.fmt(f)
+    }
 }
 
 /// The crate's error.
@@ -239,6 +296,22 @@ pub enum Error {
         /// The purchase's `correlationId`, for purchases and status checks.
         correlation_id: Option<String>,
     },
+    /// The `external_id` is already held by a transaction that differs from
+    /// the one requested (another product, credit party, amount...). Nothing
+    /// was created: use a new `external_id` for a new order, or resend the
+    /// same order unchanged to get the existing transaction back.
+    #[error("external_id `{external_id}` is already used by transaction {} for a different order ({} differ{})", .transaction_id.map_or_else(|| "(id unknown)".to_string(), |i| i.to_string()), .differences.join(", "), if .differences.len() == 1 { "s" } else { "" })]
+    ExternalIdAlreadyUsed {
+        /// The `external_id` requested.
+        external_id: String,
+        /// The id of the transaction that holds it.
+        transaction_id: Option<i64>,
+        /// The request fields whose values differ from the transaction's
+        /// (names only, e.g. `credit_party_identifier.mobile_number`).
+        differences: Vec<String>,
+        /// The transaction that holds the `external_id`.
+        existing: ExistingTransaction,
+    },
     /// A transaction did not reach a final status before the deadline.
     #[error("transaction {id} not final before the deadline (last status {last_status})")]
     NotFinal {
@@ -260,11 +333,15 @@ fn describe(errors: &[ApiErrorItem]) -> String {
         .join("; ")
 }
 
-fn outcome_note(outcome: &Outcome) -> &'static str {
+fn outcome_note(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::NotApplicable => "",
+        Outcome::NotApplicable => String::new(),
+        Outcome::Unknown {
+            transaction_id: Some(id),
+            ..
+        } => format!(" (the outcome is unknown: read transaction {id} back by its id)"),
         Outcome::Unknown { .. } => {
-            " (the transaction's outcome is unknown: look it up by external_id)"
+            " (the transaction's outcome is unknown: look it up by external_id)".to_string()
         }
     }
 }
@@ -320,6 +397,27 @@ impl Error {
                 ..
             }
         )
+    }
+
+    /// The transaction that already holds the `external_id`, read as the
+    /// client's transaction type `T`, for an [`Error::ExternalIdAlreadyUsed`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: dvs::v1_21::Client, tx: dvs::NewTransaction) {
+    /// match client.create_transaction(&tx, dvs::Mode::Async).await {
+    ///     Err(e @ dvs::Error::ExternalIdAlreadyUsed { .. }) => {
+    ///         let existing = e.existing_transaction::<dvs::v1_21::Transaction>();
+    ///         println!("{:?}", existing.and_then(|t| t.transaction_id()));
+    ///     }
+    ///     _ => {}
+    /// }
+    /// # }
+    /// ```
+    pub fn existing_transaction<T: std::any::Any>(&self) -> Option<&T> {
+        match self {
+            Self::ExternalIdAlreadyUsed { existing, .. } => existing.get(),
+            _ => None,
+        }
     }
 
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {

@@ -195,6 +195,9 @@ impl ProductFilter {
         positive("service_id", self.service_id)?;
         positive("subservice_id", self.subservice_id)?;
         positive("operator_id", self.operator_id)?;
+        if let Some(r) = &self.region {
+            validate::region_code("region", r)?;
+        }
         if self.subservice_id.is_some() && self.service_id.is_none() {
             return Err(Error::invalid("subservice_id", "needs service_id"));
         }
@@ -204,17 +207,6 @@ impl ProductFilter {
             .any(|t| t.trim().is_empty() || t.contains(','))
         {
             return Err(Error::invalid("tags", "a tag is empty or contains a comma"));
-        }
-        if let Some(r) = &self.region {
-            let ok = r.len() >= 2
-                && r.bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
-            if !ok {
-                return Err(Error::invalid(
-                    "region",
-                    format!("`{r}` is not an ISO 3166 code"),
-                ));
-            }
         }
         Ok(())
     }

@@ -25,7 +25,7 @@ mod validate;
 
 pub use config::{ClientBuilder, Credentials, Environment, FromConfig};
 pub use convert::Localized;
-pub use error::{ApiErrorItem, Error, ErrorCode, Outcome};
+pub use error::{ApiErrorItem, Error, ErrorCode, ExistingTransaction, Outcome};
 pub use filters::{DiscoveryFilter, ProductFilter, PromotionFilter, TransactionFilter};
 pub use page::{Page, Paginator, RateLimit};
 pub use pin::Pin;

@@ -59,10 +59,25 @@ macro_rules! shared_client_methods {
             })
         }
         /// Cancels a transaction that is still `CREATED`, releasing the held amount.
+        ///
+        /// Cancellation-safe: the request and its recovery run in a task of
+        /// the client even if this future is dropped. If the outcome stays
+        /// unknown, the error's [`Outcome::Unknown`] carries the transaction
+        /// id: read it back with [`Client::transaction`] before cancelling again.
         pub async fn cancel_transaction(&self, id: i64) -> Result<Transaction, Error> {
+            positive("transaction_id", id)?;
+            let this = self.clone();
+            flows::detached(Outcome::unknown_action(id), async move {
+                this.cancel_now(id).await
+            })
+            .await
+        }
+        /// The cancel flow, run by [`Client::cancel_transaction`]'s task.
+        async fn cancel_now(&self, id: i64) -> Result<Transaction, Error> {
             let tid =
                 to_raw::<types::TransactionId>("transaction_id", positive("transaction_id", id)?)?;
             flows::act(
+                id,
                 ErrorCode::AlreadyCancelled,
                 || {
                     let tid = tid.clone();
@@ -73,10 +88,7 @@ macro_rules! shared_client_methods {
                             .transaction_id(tid)
                             .send()
                             .await;
-                        Ok(
-                            convert::result(r, Outcome::Unknown { external_id: None })?
-                                .into_inner(),
-                        )
+                        Ok(convert::result(r, Outcome::unknown_action(id))?.into_inner())
                     }
                 },
                 || self.transaction(id),

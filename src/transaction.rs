@@ -3,6 +3,32 @@
 use crate::{validate, CalculationMode, Error};
 use serde_json::{json, Map, Value};
 
+/// The party objects of a transaction request and the fields DVS defines
+/// for each (both API versions; `additional_identifier` is 1.21.0 only).
+const PARTIES: &[(&str, &[&str])] = &[
+    ("credit_party_identifier", PARTY_IDENTIFIER),
+    ("debit_party_identifier", PARTY_IDENTIFIER),
+    ("sender", PERSON),
+    ("beneficiary", PERSON),
+    ("statement_identifier", &["reference", "due_date"]),
+    ("additional_identifier", &["purchaser_id"]),
+];
+
+const PARTY_IDENTIFIER: &[&str] = &["mobile_number", "account_number", "account_qualifier"];
+
+const PERSON: &[&str] = &[
+    "last_name",
+    "first_name",
+    "middle_name",
+    "nationality_country_iso_code",
+    "mobile_number",
+    "email",
+    "address_text",
+    "address_city",
+    "address_country_iso_code",
+    "address_postal_code",
+];
+
 /// How DVS processes a create or confirm (1.21.0; 1.0.0 has one mode).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -105,6 +131,8 @@ impl NewTransaction {
     /// (`sender`, `beneficiary`, `debit_party_identifier`,
     /// `credit_party_identifier`, `statement_identifier`,
     /// `additional_identifier`), e.g. `("sender", "first_name", "Ana")`.
+    /// A party or field name DVS does not define is refused by
+    /// [`NewTransaction::validate`], before anything is sent.
     pub fn party_field(mut self, party: &str, field: &str, value: impl Into<String>) -> Self {
         let entry = self
             .parties
@@ -123,7 +151,26 @@ impl NewTransaction {
             return Err(Error::invalid("product_id", "must be at least 1"));
         }
         for (party, fields) in &self.parties {
+            let Some((party_name, known)) = PARTIES.iter().find(|(p, _)| p == party) else {
+                return Err(Error::invalid(
+                    "party",
+                    format!(
+                        "`{party}` is not a party of a transaction (one of {})",
+                        PARTIES
+                            .iter()
+                            .map(|(p, _)| *p)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            };
             for (field, value) in fields.as_object().into_iter().flatten() {
+                if !known.contains(&field.as_str()) {
+                    return Err(Error::invalid(
+                        party_name,
+                        format!("unknown field `{field}` (DVS defines {})", known.join(", ")),
+                    ));
+                }
                 if field == "mobile_number" {
                     let name = match party.as_str() {
                         "credit_party_identifier" => "credit_party_identifier.mobile_number",
@@ -136,7 +183,15 @@ impl NewTransaction {
             }
         }
         for (what, amount) in [("source", &self.source), ("destination", &self.destination)] {
-            if let Some((_, _, a)) = amount {
+            if let Some((_, unit, a)) = amount {
+                validate::currency(
+                    if what == "source" {
+                        "source.unit"
+                    } else {
+                        "destination.unit"
+                    },
+                    unit,
+                )?;
                 if !a.is_finite() || *a <= 0.0 {
                     return Err(Error::invalid(
                         if what == "source" {
@@ -157,6 +212,75 @@ impl NewTransaction {
             }
         }
         Ok(())
+    }
+
+    /// The names of the request's fields whose values differ from those of
+    /// `shown`, a transaction as DVS returned it. Only what both carry is
+    /// compared: the product, the requested amount of the side the request
+    /// fixes (unit and amount), the calculation mode where the transaction
+    /// shows it, and every party field the request sets that the transaction
+    /// shows (mobile numbers compared without `+`, other text without case
+    /// and surrounding white space). `auto_confirm` is not shown by DVS, and
+    /// `callback_url` says where to report, not what is bought: neither is
+    /// compared.
+    pub(crate) fn differences(&self, shown: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        let shown_product = shown
+            .pointer("/product/id")
+            .or_else(|| shown.get("product_id"))
+            .and_then(Value::as_i64);
+        if shown_product.is_some_and(|p| p != self.product_id) {
+            out.push("product_id".to_string());
+        }
+        if let (Some(mode), Some(shown_mode)) = (
+            &self.calculation_mode,
+            shown.get("calculation_mode").and_then(Value::as_str),
+        ) {
+            if mode.as_str() != shown_mode {
+                out.push("calculation_mode".to_string());
+            }
+        }
+        for (key, amount) in [("source", &self.source), ("destination", &self.destination)] {
+            let Some((_, unit, amount)) = amount else {
+                continue;
+            };
+            let Some(requested) = shown.get("requested_values").and_then(|r| r.get(key)) else {
+                continue;
+            };
+            if let Some(u) = requested.get("unit").and_then(Value::as_str) {
+                if u != unit {
+                    out.push(format!("{key}.unit"));
+                }
+            }
+            if let Some(a) = requested.get("amount").and_then(Value::as_f64) {
+                if (a - amount).abs() > 1e-9 * a.abs().max(amount.abs()).max(1.0) {
+                    out.push(format!("{key}.amount"));
+                }
+            }
+        }
+        for (party, fields) in &self.parties {
+            for (field, value) in fields.as_object().into_iter().flatten() {
+                let Some(mine) = value.as_str() else {
+                    continue;
+                };
+                let Some(theirs) = shown
+                    .get(party)
+                    .and_then(|p| p.get(field))
+                    .and_then(Value::as_str)
+                else {
+                    continue;
+                };
+                let same = if field == "mobile_number" {
+                    mine.trim().trim_start_matches('+') == theirs.trim().trim_start_matches('+')
+                } else {
+                    mine.trim().to_lowercase() == theirs.trim().to_lowercase()
+                };
+                if !same {
+                    out.push(format!("{party}.{field}"));
+                }
+            }
+        }
+        out
     }
 
     /// The JSON body DVS expects.

@@ -33,7 +33,102 @@ pub(crate) fn country_code(field: &'static str, value: &str) -> Result<(), Error
     }
 }
 
-/// A transaction `external_id`: 1 to 40 characters, not all white space.
+/// A region code as DVS 1.21.0 defines it: a country (2 or 3 upper-case
+/// letters), optionally a subdivision (`-` and 2 or 3 upper-case letters or
+/// digits), optionally a further 2-letter part: `GTM`, `GT-GU`, `US-NY-NY`.
+pub(crate) fn region_code(field: &'static str, value: &str) -> Result<(), Error> {
+    region_parts(value, 2..=3, false).map_err(|()| {
+        Error::invalid(
+            field,
+            format!(
+                "`{value}` is not a region code (2 or 3 upper-case letters, \
+                 optionally `-` and 2 or 3 upper-case letters or digits, e.g. `GTM` or `GT-GU`)"
+            ),
+        )
+    })
+}
+
+/// A region code as DVS 1.0.0 defines it: always a subdivision of a
+/// two-letter country (`GT-GU`, `US-NY-NY`).
+pub(crate) fn region_code_v1_0(field: &'static str, value: &str) -> Result<(), Error> {
+    region_parts(value, 2..=2, true).map_err(|()| {
+        Error::invalid(
+            field,
+            format!(
+                "`{value}` is not a DVS 1.0.0 region code (2 upper-case letters, `-`, \
+                 2 or 3 upper-case letters or digits, e.g. `GT-GU`)"
+            ),
+        )
+    })
+}
+
+fn region_parts(
+    value: &str,
+    country_len: std::ops::RangeInclusive<usize>,
+    subdivision_required: bool,
+) -> Result<(), ()> {
+    let parts: Vec<&str> = value.split('-').collect();
+    let upper = |s: &str| s.bytes().all(|b| b.is_ascii_uppercase());
+    let country_ok = country_len.contains(&parts[0].len()) && upper(parts[0]);
+    let subdivision_ok = parts.get(1).is_none_or(|p| {
+        (2..=3).contains(&p.len())
+            && p.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    });
+    let last_ok = parts.get(2).is_none_or(|p| p.len() == 2 && upper(p));
+    if country_ok
+        && subdivision_ok
+        && last_ok
+        && parts.len() <= 3
+        && (!subdivision_required || parts.len() >= 2)
+    {
+        Ok(())
+    } else {
+        Err(())
+    }
+}
+
+/// A currency code: three upper-case ASCII letters (ISO 4217 style, `USD`).
+pub(crate) fn currency(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("`{value}` is not a currency code (3 upper-case letters, e.g. `USD`)"),
+        ))
+    }
+}
+
+/// Characters that show nothing: white space and the invisible format
+/// characters (zero-width spaces and joiners, direction marks, the byte
+/// order mark, soft hyphen, variation selectors, tags...).
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// A transaction `external_id`: 1 to 40 characters, no control character,
+/// not made only of white space or invisible characters.
 pub(crate) fn external_id(value: &str) -> Result<(), Error> {
     let n = value.chars().count();
     if n == 0 || n > 40 {
@@ -42,8 +137,21 @@ pub(crate) fn external_id(value: &str) -> Result<(), Error> {
             format!("must be 1 to 40 characters, not {n}"),
         ));
     }
-    if value.chars().all(char::is_whitespace) {
-        return Err(Error::invalid("external_id", "must not be blank"));
+    if let Some((i, c)) = value.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(Error::invalid(
+            "external_id",
+            format!(
+                "must not contain control characters (U+{:04X} at character {})",
+                c as u32,
+                i + 1
+            ),
+        ));
+    }
+    if value.chars().all(is_invisible) {
+        return Err(Error::invalid(
+            "external_id",
+            "must not be blank (only white space or invisible characters)",
+        ));
     }
     Ok(())
 }
@@ -120,6 +228,26 @@ mod tests {
         assert!(external_id(&"x".repeat(41)).is_err());
         assert!(external_id("").is_err());
         assert!(external_id("   ").is_err());
+        assert!(external_id("order\u{7}1").is_err());
+        assert!(external_id("order-1\n").is_err());
+        assert!(external_id("\u{200B}\u{FEFF}").is_err());
+        assert!(external_id(" \u{2060} ").is_err());
+        assert!(external_id("pedido-ñ-1").is_ok());
+        assert!(currency("u", "USD").is_ok());
+        for bad in ["", "usd", "US", "USDT", "U5D", "ÜSD"] {
+            assert!(currency("u", bad).is_err(), "{bad}");
+        }
+        for ok in ["GTM", "GT", "GT-GU", "US-NY-NY", "GB-123"] {
+            assert!(region_code("r", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "GTMX", "123", "gtm", "G", "GT-", "GT-GUAT", "GT-GU-N", "A-B-C-D", "",
+        ] {
+            assert!(region_code("r", bad).is_err(), "{bad}");
+        }
+        assert!(region_code_v1_0("r", "GT-GU").is_ok());
+        assert!(region_code_v1_0("r", "GTM").is_err());
+        assert!(region_code_v1_0("r", "GTM-GU").is_err());
         assert!(page(0).is_err() && page(1).is_ok());
         assert!(per_page(0).is_err() && per_page(100).is_ok() && per_page(101).is_err());
         let t = chrono::Utc::now();

@@ -8,8 +8,8 @@ mod facade_support;
 
 use dvs::v1_0::{Client, Product};
 use dvs::{
-    BenefitType, Credentials, DiscoveryFilter, Error, ErrorCode, NewTransaction, ProductFilter,
-    ProductType, PromotionFilter, RetryPolicy, StatusClass, TransactionFilter,
+    BenefitType, Credentials, DiscoveryFilter, Error, NewTransaction, ProductFilter, ProductType,
+    PromotionFilter, RetryPolicy, StatusClass, TransactionFilter,
 };
 use facade_support::*;
 use futures::StreamExt;
@@ -75,11 +75,6 @@ async fn collect<T>(s: impl futures::Stream<Item = T>) -> Vec<T> {
     tokio::time::timeout(Duration::from_secs(10), s.collect::<Vec<_>>())
         .await
         .expect("the stream ended")
-}
-
-fn assert_api_error(e: &Error, status: u16, code: ErrorCode) {
-    assert_eq!(e.status(), Some(status), "{e:?}");
-    assert_eq!(e.codes(), [code], "{e:?}");
 }
 
 #[tokio::test]
@@ -218,10 +213,39 @@ async fn external_id_already_used_and_already_confirmed_are_recovered() {
     let confirmed = client.confirm_transaction(TX_ID).await.unwrap();
     assert_eq!(confirmed.status_class(), StatusClass::Completed);
 
-    // The reference is used by a transaction of another product: an error.
-    let other = NewTransaction::new(EXTERNAL_ID, 2292).credit_party_mobile_number(MOBILE);
-    let err = client.create_transaction(&other).await.unwrap_err();
-    assert_api_error(&err, 400, ErrorCode::ExternalIdAlreadyUsed);
+    // The reference is used by a transaction of another product, or for
+    // another number: an error carrying the existing transaction.
+    let other_product = NewTransaction::new(EXTERNAL_ID, 2292).credit_party_mobile_number(MOBILE);
+    let other_number =
+        NewTransaction::new(EXTERNAL_ID, PRODUCT_ID).credit_party_mobile_number("+51911111111");
+    for (other, differences) in [
+        (other_product, ["product_id"]),
+        (other_number, ["credit_party_identifier.mobile_number"]),
+    ] {
+        let err = client.create_transaction(&other).await.unwrap_err();
+        match &err {
+            Error::ExternalIdAlreadyUsed {
+                external_id,
+                transaction_id,
+                differences: found,
+                ..
+            } => {
+                assert_eq!(external_id, EXTERNAL_ID);
+                assert_eq!(*transaction_id, Some(TX_ID));
+                assert_eq!(found, &differences);
+            }
+            other => panic!("expected ExternalIdAlreadyUsed, got {other:?}"),
+        }
+        assert_eq!(
+            err.existing_transaction::<dvs::v1_0::Transaction>()
+                .and_then(|t| t.transaction_id()),
+            Some(TX_ID)
+        );
+        #[cfg(feature = "v1_21")]
+        assert!(err
+            .existing_transaction::<dvs::v1_21::Transaction>()
+            .is_none());
+    }
 
     assert_eq!(
         lines(&requests(&server).await),
@@ -232,7 +256,42 @@ async fn external_id_already_used_and_already_confirmed_are_recovered() {
             "GET /v1/transactions/2811470365",
             "POST /v1/transactions",
             "GET /v1/transactions",
+            "POST /v1/transactions",
+            "GET /v1/transactions",
         ]
+    );
+}
+
+#[tokio::test]
+async fn region_codes_follow_the_1_0_pattern_and_bad_input_is_not_sent() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for bad in ["GTM", "GTMX", "123", "GT", "gt-gu", "GT-GUAT"] {
+        match client.products(ProductFilter::new().region(bad)) {
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "region", "{bad}"),
+            other => panic!("{bad}: expected InvalidInput, got {:?}", other.map(drop)),
+        }
+    }
+    assert!(client
+        .products(ProductFilter::new().region("GT-GU"))
+        .is_ok());
+    let bad_unit = new_tx().destination_amount("pen", 20.0);
+    match client.create_transaction(&bad_unit).await {
+        Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "destination.unit"),
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+    let bad_field = new_tx().party_field("credit_party_identifier", "msisdn", "+51987654321");
+    match client.create_transaction(&bad_field).await {
+        Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "credit_party_identifier"),
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+    assert!(
+        requests(&server).await.is_empty(),
+        "nothing was sent for an invalid input"
     );
 }
 

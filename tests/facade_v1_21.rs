@@ -1240,7 +1240,7 @@ async fn a_create_whose_lookup_fails_reports_an_unknown_outcome() {
         matches!(
             &err,
             Error::Timeout {
-                outcome: Outcome::Unknown { external_id: Some(e) }
+                outcome: Outcome::Unknown { external_id: Some(e), .. }
             } if e == EXTERNAL_ID
         ),
         "{err:?}"
@@ -1282,7 +1282,7 @@ async fn a_create_whose_server_goes_down_reports_an_unknown_outcome() {
         matches!(
             &err,
             Error::Transport {
-                outcome: Outcome::Unknown { external_id: Some(e) },
+                outcome: Outcome::Unknown { external_id: Some(e), .. },
                 ..
             } if e == EXTERNAL_ID
         ),
@@ -1334,7 +1334,13 @@ async fn external_id_already_used_by_another_product_is_an_error() {
         .create_transaction(&new_tx(), Mode::Async)
         .await
         .unwrap_err();
-    assert_api_error(&err, 400, ErrorCode::ExternalIdAlreadyUsed);
+    assert_reused(&err, &["product_id"]);
+    assert_eq!(
+        err.existing_transaction::<Transaction>()
+            .and_then(|t| t.product.as_ref())
+            .map(|p| p.id),
+        Some(31204)
+    );
     assert!(!err.outcome_unknown());
     assert_eq!(
         lines(&requests(&server).await),
@@ -1358,6 +1364,109 @@ async fn external_id_already_used_by_another_product_is_an_error() {
         lines(&requests(&server).await),
         ["POST /v1/async/transactions", "GET /v1/transactions"]
     );
+}
+
+/// `err` is [`Error::ExternalIdAlreadyUsed`] for the transaction `TX_ID`,
+/// with these differences.
+fn assert_reused(err: &Error, expected: &[&str]) {
+    match err {
+        Error::ExternalIdAlreadyUsed {
+            external_id,
+            transaction_id,
+            differences,
+            ..
+        } => {
+            assert_eq!(external_id, EXTERNAL_ID);
+            assert_eq!(*transaction_id, Some(TX_ID));
+            assert_eq!(differences, expected);
+        }
+        other => panic!("expected ExternalIdAlreadyUsed, got {other:?}"),
+    }
+    assert_eq!(
+        err.existing_transaction::<Transaction>()
+            .and_then(|t| t.transaction_id()),
+        Some(TX_ID)
+    );
+    let shown = err.to_string();
+    assert!(
+        shown.contains(EXTERNAL_ID) && shown.contains(&TX_ID.to_string()),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn external_id_already_used_for_another_party_or_amount_is_an_error() {
+    // (the existing transaction as DVS shows it, the order asked for, the differences)
+    let mut other_number = tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7);
+    other_number["credit_party_identifier"]["mobile_number"] = "+573009999999".into();
+    let mut other_sender = tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7);
+    other_sender["sender"] = json!({"first_name": "Ana", "last_name": "Ruiz"});
+    let cases = [
+        (
+            other_number.clone(),
+            new_tx(),
+            vec!["credit_party_identifier.mobile_number"],
+        ),
+        (
+            tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7),
+            new_tx().source_amount("USD", 5.0),
+            vec!["source.amount"],
+        ),
+        (
+            tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7),
+            new_tx().destination_amount("USD", 10000.0),
+            vec!["destination.unit"],
+        ),
+        (
+            other_sender,
+            new_tx().party_field("sender", "first_name", "Luz"),
+            vec!["sender.first_name"],
+        ),
+        (
+            other_number,
+            NewTransaction::new(EXTERNAL_ID, 31204).credit_party_mobile_number(MOBILE),
+            vec!["product_id", "credit_party_identifier.mobile_number"],
+        ),
+    ];
+    for (shown, order, differences) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1/async/transactions"))
+            .respond_with(dvs_error(400, 1007001, "External ID already used"))
+            .mount(&server)
+            .await;
+        mount_lookup(&server, vec![shown]).await;
+        let err = client(&server)
+            .create_transaction(&order, Mode::Async)
+            .await
+            .unwrap_err();
+        assert_reused(&err, &differences);
+        assert_eq!(
+            lines(&requests(&server).await),
+            ["POST /v1/async/transactions", "GET /v1/transactions"],
+            "no second create"
+        );
+    }
+
+    // The same order, with the amount and the sender the transaction shows:
+    // the existing transaction, as a success.
+    let mut same = tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7);
+    same["sender"] = json!({"first_name": "Ana", "last_name": "Ruiz"});
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/async/transactions"))
+        .respond_with(dvs_error(400, 1007001, "External ID already used"))
+        .mount(&server)
+        .await;
+    mount_lookup(&server, vec![same]).await;
+    let order = new_tx()
+        .source_amount("USD", 2.61)
+        .party_field("sender", "first_name", "Ana");
+    let existing = client(&server)
+        .create_transaction(&order, Mode::Async)
+        .await
+        .unwrap();
+    assert_eq!(existing.transaction_id(), Some(TX_ID));
 }
 
 #[tokio::test]
@@ -1543,6 +1652,69 @@ async fn await_final_gives_up_at_the_deadline_with_the_last_status() {
 }
 
 #[tokio::test]
+async fn a_confirm_whose_answer_and_read_back_are_lost_carries_the_transaction_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/async/transactions/4102239187/confirm"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .set_body_json(tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 2))
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/transactions/4102239187/cancel"))
+        .respond_with(dvs_error(502, 0, "Bad gateway"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/transactions/4102239187"))
+        .respond_with(dvs_error(500, 1009001, "Unexpected error"))
+        .mount(&server)
+        .await;
+    let client = builder(&base(&server))
+        .transaction_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let confirm = client
+        .confirm_transaction(TX_ID, Mode::Async)
+        .await
+        .unwrap_err();
+    let cancel = client.cancel_transaction(TX_ID).await.unwrap_err();
+    for err in [confirm, cancel] {
+        assert!(err.outcome_unknown(), "{err:?}");
+        let outcome = match &err {
+            Error::Timeout { outcome } | Error::Transport { outcome, .. } => outcome,
+            other => panic!("expected an unknown outcome, got {other:?}"),
+        };
+        assert!(
+            matches!(
+                outcome,
+                Outcome::Unknown {
+                    transaction_id: Some(TX_ID),
+                    external_id: None,
+                    ..
+                }
+            ),
+            "{outcome:?}"
+        );
+        let shown = err.to_string();
+        assert!(shown.contains("transaction 4102239187"), "{shown}");
+        assert!(!shown.contains("external_id"), "{shown}");
+    }
+    assert_eq!(
+        lines(&requests(&server).await),
+        [
+            "POST /v1/async/transactions/4102239187/confirm",
+            "GET /v1/transactions/4102239187",
+            "POST /v1/transactions/4102239187/cancel",
+            "GET /v1/transactions/4102239187",
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_callback_is_trusted_only_when_dvs_agrees() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -1638,6 +1810,42 @@ async fn a_callback_is_trusted_only_when_dvs_agrees() {
 // ----- input checks --------------------------------------------------------------
 
 #[tokio::test]
+async fn await_final_keeps_its_deadline_when_the_server_does_not_answer() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/transactions/4102239187"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 5))
+                .set_delay(Duration::from_secs(60)),
+        )
+        .mount(&server)
+        .await;
+    // Reads may take 30 s; the deadline is 1 s.
+    let client = builder(&base(&server))
+        .read_timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let result = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.await_final(TX_ID, Duration::from_secs(1)),
+    )
+    .await
+    .expect("await_final returned near its deadline, not after the read timeout");
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(1800), "took {took:?}");
+    match result {
+        Err(Error::NotFinal { id, .. }) => assert_eq!(id, TX_ID),
+        other => panic!("expected NotFinal, got {other:?}"),
+    }
+    assert_eq!(
+        lines(&requests(&server).await),
+        ["GET /v1/transactions/4102239187"]
+    );
+}
+
+#[tokio::test]
 async fn invalid_inputs_are_refused_before_anything_is_sent() {
     let server = MockServer::start().await;
     catch_all(&server).await;
@@ -1710,6 +1918,106 @@ async fn invalid_inputs_are_refused_before_anything_is_sent() {
             field(client.transaction_by_external_id(&bad).await.map(drop)),
             "external_id"
         );
+    }
+
+    // External ids with control characters, or only invisible ones.
+    for bad in [
+        "order\u{0}1",
+        "order-1\n",
+        "\u{1b}[31m",
+        "\u{200B}\u{FEFF}",
+        " \u{2060}\t",
+    ] {
+        assert_eq!(
+            field(create(NewTransaction::new(bad, PRODUCT_ID)).await),
+            "external_id",
+            "{bad:?}"
+        );
+    }
+    let shown = create(NewTransaction::new("order\u{7}1", PRODUCT_ID))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        shown,
+        "invalid external_id: must not contain control characters (U+0007 at character 6)"
+    );
+
+    // Currency units: three upper-case letters.
+    for bad in ["", "usd", "US", "USDT", "U$D"] {
+        assert_eq!(
+            field(create(new_tx().source_amount(bad, 5.0)).await),
+            "source.unit",
+            "{bad}"
+        );
+        assert_eq!(
+            field(create(new_tx().destination_amount(bad, 5.0)).await),
+            "destination.unit",
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        create(new_tx().source_amount("usd", 5.0))
+            .await
+            .unwrap_err()
+            .to_string(),
+        "invalid source.unit: `usd` is not a currency code (3 upper-case letters, e.g. `USD`)"
+    );
+
+    // Party and field names DVS does not define.
+    assert_eq!(
+        field(
+            create(new_tx().party_field("credit_party_identifier", "mobile", "+573001234567"))
+                .await
+        ),
+        "credit_party_identifier"
+    );
+    assert_eq!(
+        field(create(new_tx().party_field("sender", "firstname", "Ana")).await),
+        "sender"
+    );
+    assert_eq!(
+        field(create(new_tx().party_field("beneficiary", "account_number", "12")).await),
+        "beneficiary"
+    );
+    assert_eq!(
+        field(create(new_tx().party_field("debit_party_identifier", "first_name", "Ana")).await),
+        "debit_party_identifier"
+    );
+    assert_eq!(
+        field(create(new_tx().party_field("recipient", "first_name", "Ana")).await),
+        "party"
+    );
+    let shown = create(new_tx().party_field("sender", "firstname", "Ana"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        shown.starts_with(
+            "invalid sender: unknown field `firstname` (DVS defines last_name, first_name,"
+        ),
+        "{shown}"
+    );
+
+    // Region codes: 2 or 3 letters, optionally a subdivision.
+    for bad in ["GTMX", "123", "gtm", "G", "GT-", "GT-GUAT"] {
+        assert_eq!(
+            field(client.products(ProductFilter::new().region(bad)).map(drop)),
+            "region",
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        client
+            .products(ProductFilter::new().region("GTMX"))
+            .map(drop)
+            .unwrap_err()
+            .to_string(),
+        "invalid region: `GTMX` is not a region code (2 or 3 upper-case letters, \
+         optionally `-` and 2 or 3 upper-case letters or digits, e.g. `GTM` or `GT-GU`)"
+    );
+    for ok in ["GTM", "GT-GU", "US-NY-NY"] {
+        assert!(client.products(ProductFilter::new().region(ok)).is_ok());
     }
 
     // Page sizes and pages.

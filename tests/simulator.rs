@@ -26,6 +26,8 @@ mod foreign;
 mod header_case;
 #[path = "simulator/raw_client.rs"]
 mod raw_client;
+#[path = "simulator/safety.rs"]
+mod safety;
 #[path = "simulator/schema.rs"]
 mod schema;
 #[path = "simulator/transactions.rs"]

@@ -36,6 +36,7 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct Client {
     raw: g::Client,
+    creates: std::sync::Arc<flows::Creates<Transaction>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -54,6 +55,7 @@ impl crate::FromConfig for Client {
     fn from_parts(base_url: String, http: reqwest::Client, settings: CallSettings) -> Self {
         Self {
             raw: g::Client::new_with_client(&base_url, http, settings),
+            creates: std::sync::Arc::default(),
         }
     }
 }
@@ -193,7 +195,7 @@ impl Client {
     /// # async fn run(client: dvs::v1_0::Client) -> Result<(), dvs::Error> {
     /// use futures::StreamExt;
     /// let mut items = std::pin::pin!(client
-    ///     .products(dvs::ProductFilter::new().region("GTM"))?
+    ///     .products(dvs::ProductFilter::new().region("GT-GU"))?
     ///     .concurrency(4)
     ///     .items());
     /// while let Some(product) = items.next().await {
@@ -212,6 +214,9 @@ impl Client {
             return Err(unsupported("language"));
         }
         known_type("type", filter.product_type.as_ref())?;
+        if let Some(r) = &filter.region {
+            validate::region_code_v1_0("region", r)?;
+        }
         let raw = self.raw.clone();
         Ok(Paginator::new(move |page, per_page| {
             let (raw, filter) = (raw.clone(), filter.clone());
@@ -255,21 +260,39 @@ impl Client {
 
     // ----- transactions ----------------------------------------------------
 
-    /// Creates a transaction, exactly once.
+    /// Creates a transaction, exactly once, even when this future is dropped.
     ///
-    /// `external_id` is the idempotency key: when the outcome is unknown
-    /// (timeout, connection lost after sending, 5xx) or DVS answers 1007001,
-    /// the transaction is looked up by `external_id` and returned; a second
-    /// create is sent only when the look-up proves none exists. If even the
-    /// look-up fails, the error says the outcome is unknown
-    /// ([`Error::outcome_unknown`]): look the transaction up later with
-    /// [`Client::transaction_by_external_id`]; never create it again under a
-    /// new `external_id`.
+    /// `external_id` is the idempotency key: store it with your order
+    /// **before** calling. When the outcome is unknown (timeout, connection
+    /// lost after sending, 5xx) or DVS answers 1007001, the transaction is
+    /// looked up by `external_id` and returned if it is the same order; a
+    /// second create is sent only when the look-up proves none exists.
+    ///
+    /// Cancellation-safe: the request and its recovery run in a task of the
+    /// client, so dropping this future (a timeout, `select!`) does not stop a
+    /// create that may already be funded. To learn what became of it (after
+    /// a dropped future, a crash, or an error whose outcome is unknown, see
+    /// [`Error::outcome_unknown`]), call `create_transaction` again with the
+    /// same [`NewTransaction`]: it returns the transaction that exists
+    /// (without a second create on the wire when this client already holds
+    /// it) or creates it if none exists. Never retry under a new
+    /// `external_id`.
+    ///
+    /// The same `external_id` for a different order (another product,
+    /// credit party, amount...) is [`Error::ExternalIdAlreadyUsed`], which
+    /// carries the existing transaction. Needs a Tokio runtime.
     pub async fn create_transaction(&self, tx: &NewTransaction) -> Result<Transaction, Error> {
+        tx.validate()?;
+        let (this, new) = (self.clone(), tx.clone());
+        self.creates
+            .run(tx, move || async move { this.create_now(&new).await })
+            .await
+    }
+
+    /// The create flow, run by [`Client::create_transaction`]'s task.
+    async fn create_now(&self, tx: &NewTransaction) -> Result<Transaction, Error> {
         let body: types::TransactionRequest = tx.to_request(true)?;
-        let outcome = Outcome::Unknown {
-            external_id: Some(tx.external_id().to_string()),
-        };
+        let outcome = Outcome::unknown_create(tx.external_id());
         flows::create(
             tx,
             || {
@@ -287,10 +310,26 @@ impl Client {
     /// Confirms a created transaction (within 60 minutes of creation). A lost
     /// response is recovered by reading the transaction back; a duplicate
     /// confirm (1007002) returns the transaction as it is.
+    ///
+    /// Cancellation-safe: the request and its recovery run in a task of the
+    /// client even if this future is dropped. If the outcome stays unknown,
+    /// the error's [`Outcome::Unknown`] carries the transaction id: read it
+    /// back with [`Client::transaction`] before confirming again.
     pub async fn confirm_transaction(&self, id: i64) -> Result<Transaction, Error> {
+        positive("transaction_id", id)?;
+        let this = self.clone();
+        flows::detached(Outcome::unknown_action(id), async move {
+            this.confirm_now(id).await
+        })
+        .await
+    }
+
+    /// The confirm flow, run by [`Client::confirm_transaction`]'s task.
+    async fn confirm_now(&self, id: i64) -> Result<Transaction, Error> {
         let tid =
             to_raw::<types::TransactionId>("transaction_id", positive("transaction_id", id)?)?;
         flows::act(
+            id,
             ErrorCode::AlreadyConfirmed,
             || {
                 let tid = tid.clone();
@@ -301,7 +340,7 @@ impl Client {
                         .transaction_id(tid)
                         .send()
                         .await;
-                    Ok(convert::result(r, Outcome::Unknown { external_id: None })?.into_inner())
+                    Ok(convert::result(r, Outcome::unknown_action(id))?.into_inner())
                 }
             },
             || self.transaction(id),

@@ -443,6 +443,7 @@ impl Client {
         let unknown = Error::Timeout {
             outcome: Outcome::Unknown {
                 external_id: Some(correlation_id.to_string()),
+                transaction_id: None,
             },
         };
         self.resolve(correlation_id.to_string(), Known::Unknown(unknown), true)
@@ -519,6 +520,7 @@ impl Client {
         let unknown = |source: Box<dyn std::error::Error + Send + Sync>| Error::Transport {
             outcome: Outcome::Unknown {
                 external_id: Some(cid.clone()),
+                transaction_id: None,
             },
             source,
         };
@@ -580,6 +582,7 @@ impl Client {
                     Error::Timeout {
                         outcome: Outcome::Unknown {
                             external_id: Some(cid.clone()),
+                            transaction_id: None,
                         },
                     }
                 } else {
@@ -714,6 +717,7 @@ impl Client {
                 Some(_) => Status::Settled(Err(Error::Transport {
                     outcome: Outcome::Unknown {
                         external_id: Some(cid.to_string()),
+                        transaction_id: None,
                     },
                     source: Box::new(crate::convert::error::<
                         types::TransactionResponse,
