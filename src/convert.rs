@@ -210,6 +210,7 @@ pub struct Localized<T> {
 }
 
 /// The value of a localized generated call.
+#[cfg(feature = "v1_21")]
 pub(crate) fn localized<T: DeserializeOwned, E: Serialize>(
     r: Result<ResponseValue<T>, RawError<E>>,
 ) -> Result<Localized<T>, Error> {

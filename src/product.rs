@@ -144,6 +144,9 @@ macro_rules! product_accessors {
                 match self {
                     $(Self::$variant(p) => p.id,)*
                     Self::Unknown(v) => v.get("id").and_then(serde_json::Value::as_i64).unwrap_or_default(),
+                    // A variant a refreshed spec added that this facade does not list.
+                    #[allow(unreachable_patterns)]
+                    _ => self.json().get("id").and_then(serde_json::Value::as_i64).unwrap_or_default(),
                 }
             }
 
@@ -152,6 +155,8 @@ macro_rules! product_accessors {
                 match self {
                     $(Self::$variant(p) => &p.name,)*
                     Self::Unknown(v) => v.get("name").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                    #[allow(unreachable_patterns)]
+                    _ => "",
                 }
             }
 
@@ -160,6 +165,8 @@ macro_rules! product_accessors {
                 match self {
                     $(Self::$variant(p) => &p.description,)*
                     Self::Unknown(v) => v.get("description").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                    #[allow(unreachable_patterns)]
+                    _ => "",
                 }
             }
 
@@ -169,6 +176,10 @@ macro_rules! product_accessors {
                     $(Self::$variant(p) => $crate::ProductType::from(::std::convert::AsRef::<str>::as_ref(&*p.type_)),)*
                     Self::Unknown(v) => $crate::ProductType::from(
                         v.get("type").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                    ),
+                    #[allow(unreachable_patterns)]
+                    _ => $crate::ProductType::from(
+                        self.json().get("type").and_then(serde_json::Value::as_str).unwrap_or_default(),
                     ),
                 }
             }

@@ -577,10 +577,7 @@ fn seed_operations(text: &str, headings: &[(&str, &str)]) -> Vec<(String, SeedOp
 }
 
 fn deref<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
-    match v["$ref"].as_str() {
-        Some(r) => spec.pointer(r.trim_start_matches('#')).unwrap(),
-        None => v,
-    }
+    resolve::resolve(spec, v)
 }
 
 /// Property names of a schema (through the crate's shared resolver: `$ref`s

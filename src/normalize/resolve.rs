@@ -43,17 +43,31 @@ pub fn escape(s: &str) -> String {
 
 /// Follows `$ref`s from `v` to the object that holds content. A reference
 /// that does not resolve (or a cycle) yields the last object reached.
-pub fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
+pub fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    follow(doc, v).0
+}
+
+/// Like [`resolve`], also giving the JSON pointer (without `#`) of the last
+/// reference followed, `None` when `v` holds content itself.
+pub fn follow<'a>(doc: &'a Value, mut v: &'a Value) -> (&'a Value, Option<&'a str>) {
+    let mut at = None;
     for _ in 0..MAX_DEPTH {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                Some(target) => v = target,
-                None => return v,
-            },
-            None => return v,
-        }
+        let Some(r) = v.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        let Some(p) = r.strip_prefix('#') else { break };
+        let Some(target) = doc.pointer(p).or_else(|| {
+            // Pointers written percent-encoded (`~1paths~1%7Bid%7D`).
+            p.contains('%')
+                .then(|| percent_decode(p))
+                .and_then(|d| doc.pointer(&d))
+        }) else {
+            break;
+        };
+        v = target;
+        at = Some(p);
     }
-    v
+    (v, at)
 }
 
 /// The component name `v` finally resolves to, following alias chains
@@ -73,6 +87,26 @@ pub fn final_component<'a>(doc: &'a Value, v: &'a Value) -> Option<&'a str> {
         v = target;
     }
     name
+}
+
+/// Decodes `%XX` escapes of a URI fragment.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// True when a schema only annotates (see [`ANNOTATIONS`]), or is empty.

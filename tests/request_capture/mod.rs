@@ -275,18 +275,10 @@ impl Spec {
     /// Follows `$ref`s (and single-member `allOf` wrappers of schemas).
     fn resolve<'a>(&'a self, mut v: &'a Value) -> &'a Value {
         loop {
-            if let Some(r) = v.get("$ref").and_then(Value::as_str) {
-                let pointer = r.strip_prefix('#').expect("local $ref");
-                v = self
-                    .0
-                    .pointer(pointer)
-                    .unwrap_or_else(|| panic!("dangling {r}"));
-            } else if let Some([inner]) =
-                v.get("allOf").and_then(Value::as_array).map(Vec::as_slice)
-            {
-                v = inner;
-            } else {
-                return v;
+            v = crate::normalize::resolve::resolve(&self.0, v);
+            match v.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+                Some([inner]) => v = inner,
+                _ => return v,
             }
         }
     }

@@ -181,16 +181,7 @@ impl Spec {
     }
 
     fn resolve<'a>(&'a self, v: &'a Value) -> &'a Value {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) => {
-                let mut node = &self.doc;
-                for part in r.trim_start_matches("#/").split('/') {
-                    node = &node[part];
-                }
-                node
-            }
-            None => v,
-        }
+        crate::normalize::resolve::resolve(&self.doc, v)
     }
 
     /// The response object of an operation for a status (or `default`).

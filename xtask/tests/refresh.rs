@@ -559,6 +559,28 @@ fn other_spellings_of_the_document_normalize_to_the_same_names() {
     );
     let iso = schemas.remove("X-ISO-3166-1_Alpha-3").unwrap();
     schemas.insert("iso_country".into(), iso);
+    // A product type this crate does not know, composed as the vendor does.
+    schemas.insert(
+        "ProductNewKind".into(),
+        serde_json::json!({"allOf": [
+            {"$ref": "#/components/schemas/ProductBase"},
+            {"type": "object", "properties": {
+                "type": {"type": "string", "enum": ["NEW_KIND"]},
+                "new_field": {"type": "string"}}}
+        ]}),
+    );
+    let product = schemas.get_mut("Product").unwrap();
+    product["oneOf"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"$ref": "#/components/schemas/ProductNewKind"}));
+    if let Some(mapping) = product.pointer_mut("/discriminator/mapping") {
+        mapping["NEW_KIND"] = "#/components/schemas/ProductNewKind".into();
+    }
+    // The country list's item written inline instead of referenced.
+    let country = schemas["Country"].clone();
+    spec["paths"]["/countries"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]["items"] = country;
     let dir = scratch(true);
     let file = dir.path().join("respelled.json");
     std::fs::write(&file, serde_json::to_string_pretty(&spec).unwrap()).unwrap();

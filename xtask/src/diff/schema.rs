@@ -107,34 +107,22 @@ fn unescape(token: &str) -> String {
 /// name when the target is a named schema.
 pub(crate) fn resolve<'a>(
     doc: &'a Value,
-    mut v: &'a Value,
-    mut ptr: String,
+    v: &'a Value,
+    ptr: String,
 ) -> (&'a Value, String, Option<String>) {
-    let mut name = None;
-    for _ in 0..64 {
-        let Some(r) = v.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        let Some(target_ptr) = r.strip_prefix('#') else {
-            break;
-        };
-        let Some(target) = pointer::get(doc, target_ptr) else {
-            break;
-        };
-        let target_ptr = if target_ptr.contains('%') {
+    // References are followed by the crate's shared resolver.
+    match crate::normalize::resolve::follow(doc, v) {
+        (target, Some(target_ptr)) => {
             // Keep pointers comparable between documents that encode differently.
-            target_ptr.replace("%7B", "{").replace("%7D", "}")
-        } else {
-            target_ptr.to_string()
-        };
-        name = target_ptr
-            .strip_prefix(SCHEMAS)
-            .filter(|n| !n.contains('/'))
-            .map(unescape);
-        v = target;
-        ptr = target_ptr;
+            let target_ptr = target_ptr.replace("%7B", "{").replace("%7D", "}");
+            let name = target_ptr
+                .strip_prefix(SCHEMAS)
+                .filter(|n| !n.contains('/'))
+                .map(unescape);
+            (target, target_ptr, name)
+        }
+        (target, None) => (target, ptr, None),
     }
-    (v, ptr, name)
 }
 
 /// A numeric bound (`minimum`, `maxLength`, ...).
@@ -374,8 +362,8 @@ fn shape(doc: &Value, v: &Value, depth: usize, stack: &mut Vec<String>) -> Value
                 if depth > 24 || stack.iter().any(|s| s == r) {
                     return Value::String(format!("cycle {r}"));
                 }
-                let target = r.strip_prefix('#').and_then(|p| pointer::get(doc, p));
-                return match target {
+                let (t, followed) = crate::normalize::resolve::follow(doc, v);
+                return match followed.map(|_| t) {
                     Some(t) => {
                         stack.push(r.to_string());
                         let s = shape(doc, t, depth + 1, stack);
