@@ -515,28 +515,140 @@ const PAGED: &[&str] = &["page", "per_page"];
 /// Fields the facade reads of every transaction.
 const TRANSACTION_FIELDS: &[&str] = &["id", "external_id", "status", "product", "pin"];
 
+// Operations and types both versions' facades rely on, alike.
+const GET_SERVICES: NeededOperation = op("getServices", "GET", "/services", PAGED);
+const GET_SERVICE: NeededOperation = op(
+    "getServiceById",
+    "GET",
+    "/services/{service_id}",
+    &["service_id"],
+);
+const GET_COUNTRY: NeededOperation = op(
+    "getCountryByIsoCode",
+    "GET",
+    "/countries/{country_iso_code}",
+    &["country_iso_code"],
+);
+const GET_OPERATOR: NeededOperation = op(
+    "getOperatorById",
+    "GET",
+    "/operators/{operator_id}",
+    &["operator_id"],
+);
+const GET_BENEFIT_TYPES: NeededOperation = op("getBenefitTypes", "GET", "/benefit-types", PAGED);
+const GET_TRANSACTION: NeededOperation = op(
+    "getTransactionById",
+    "GET",
+    "/transactions/{transaction_id}",
+    &["transaction_id"],
+);
+const GET_TRANSACTIONS: NeededOperation = op(
+    "getTransactions",
+    "GET",
+    "/transactions",
+    &[
+        "external_id",
+        "product_type",
+        "service_id",
+        "country_iso_code",
+        "operator_id",
+        "status_id",
+        "credit_party_mobile_number",
+        "credit_party_account_number",
+        "from_date",
+        "to_date",
+        "page",
+        "per_page",
+    ],
+);
+const CANCEL: NeededOperation = op(
+    "postTransactionCancel",
+    "POST",
+    "/transactions/{transaction_id}/cancel",
+    &["transaction_id"],
+);
+const GET_BALANCES: NeededOperation = op("getBalances", "GET", "/balances", PAGED);
+
+const PRODUCT: Canonical = ty(
+    "Product",
+    &[item("getProducts"), one("getProductById")],
+    &[],
+);
+const TRANSACTION_PIN: Canonical = ty(
+    "TransactionPin",
+    &[Site::Property {
+        of: "Transaction",
+        name: "pin",
+    }],
+    &["code", "serial"],
+);
+const SERVICE: Canonical = ty(
+    "Service",
+    &[item("getServices"), one("getServiceById")],
+    &[],
+);
+const COUNTRY: Canonical = ty(
+    "Country",
+    &[item("getCountries"), one("getCountryByIsoCode")],
+    &[],
+);
+const OPERATOR: Canonical = ty(
+    "Operator",
+    &[item("getOperators"), one("getOperatorById")],
+    &[],
+);
+const BENEFIT_TYPE: Canonical = ty("BenefitType", &[item("getBenefitTypes")], &[]);
+const PROMOTION: Canonical = ty(
+    "Promotion",
+    &[item("getPromotions"), one("getPromotionById")],
+    &[],
+);
+const BALANCE: Canonical = ty("Balance", &[item("getBalances")], &[]);
+/// The identifier and code types, named by the parameters that take them.
+const PARAMETER_TYPES: [Canonical; 9] = [
+    ty(
+        "CountryIsoCode",
+        &[param("getProducts", "country_iso_code")],
+        &[],
+    ),
+    ty("RegionCode", &[param("getProducts", "region")], &[]),
+    ty("ProductTypes", &[param("getProducts", "type")], &[]),
+    ty("ServiceID", &[param("getServiceById", "service_id")], &[]),
+    ty(
+        "OperatorID",
+        &[param("getOperatorById", "operator_id")],
+        &[],
+    ),
+    ty("ProductID", &[param("getProductById", "product_id")], &[]),
+    ty(
+        "PromotionID",
+        &[param("getPromotionById", "promotion_id")],
+        &[],
+    ),
+    ty(
+        "TransactionID",
+        &[param("getTransactionById", "transaction_id")],
+        &[],
+    ),
+    ty(
+        "GetTransactionsExternalId",
+        &[param("getTransactions", "external_id")],
+        &[],
+    ),
+];
+
 /// What the 1.21.0 facade relies on.
 pub const V1_21: Contract = Contract {
     operations: &[
-        op("getServices", "GET", "/services", PAGED),
-        op(
-            "getServiceById",
-            "GET",
-            "/services/{service_id}",
-            &["service_id"],
-        ),
+        GET_SERVICES,
+        GET_SERVICE,
         op(
             "getCountries",
             "GET",
             "/countries",
             &["service_id", "subservice_id", "page", "per_page"],
         ),
-        op(
-            "getCountryByIsoCode",
-            "GET",
-            "/countries/{country_iso_code}",
-            &["country_iso_code"],
-        ),
+        GET_COUNTRY,
         op(
             "getOperators",
             "GET",
@@ -549,13 +661,8 @@ pub const V1_21: Contract = Contract {
                 "per_page",
             ],
         ),
-        op(
-            "getOperatorById",
-            "GET",
-            "/operators/{operator_id}",
-            &["operator_id"],
-        ),
-        op("getBenefitTypes", "GET", "/benefit-types", PAGED),
+        GET_OPERATOR,
+        GET_BENEFIT_TYPES,
         op(
             "getPromotions",
             "GET",
@@ -619,31 +726,8 @@ pub const V1_21: Contract = Contract {
         ),
         op("postTransactionAsync", "POST", "/async/transactions", &[]),
         op("postTransactionSync", "POST", "/sync/transactions", &[]),
-        op(
-            "getTransactionById",
-            "GET",
-            "/transactions/{transaction_id}",
-            &["transaction_id"],
-        ),
-        op(
-            "getTransactions",
-            "GET",
-            "/transactions",
-            &[
-                "external_id",
-                "product_type",
-                "service_id",
-                "country_iso_code",
-                "operator_id",
-                "status_id",
-                "credit_party_mobile_number",
-                "credit_party_account_number",
-                "from_date",
-                "to_date",
-                "page",
-                "per_page",
-            ],
-        ),
+        GET_TRANSACTION,
+        GET_TRANSACTIONS,
         op(
             "postTransactionConfirmAsync",
             "POST",
@@ -656,13 +740,8 @@ pub const V1_21: Contract = Contract {
             "/sync/transactions/{transaction_id}/confirm",
             &["transaction_id"],
         ),
-        op(
-            "postTransactionCancel",
-            "POST",
-            "/transactions/{transaction_id}/cancel",
-            &["transaction_id"],
-        ),
-        op("getBalances", "GET", "/balances", PAGED),
+        CANCEL,
+        GET_BALANCES,
         op(
             "postLookupMobileNumber",
             "POST",
@@ -689,11 +768,7 @@ pub const V1_21: Contract = Contract {
         ),
     ],
     types: &[
-        ty(
-            "Product",
-            &[item("getProducts"), one("getProductById")],
-            &[],
-        ),
+        PRODUCT,
         ty(
             "Transaction",
             &[
@@ -712,41 +787,18 @@ pub const V1_21: Contract = Contract {
             &[body("postTransactionAsync"), body("postTransactionSync")],
             &[],
         ),
-        ty(
-            "TransactionPin",
-            &[Site::Property {
-                of: "Transaction",
-                name: "pin",
-            }],
-            &["code", "serial"],
-        ),
-        ty(
-            "Service",
-            &[item("getServices"), one("getServiceById")],
-            &[],
-        ),
-        ty(
-            "Country",
-            &[item("getCountries"), one("getCountryByIsoCode")],
-            &[],
-        ),
-        ty(
-            "Operator",
-            &[item("getOperators"), one("getOperatorById")],
-            &[],
-        ),
-        ty("BenefitType", &[item("getBenefitTypes")], &[]),
-        ty(
-            "Promotion",
-            &[item("getPromotions"), one("getPromotionById")],
-            &[],
-        ),
+        TRANSACTION_PIN,
+        SERVICE,
+        COUNTRY,
+        OPERATOR,
+        BENEFIT_TYPE,
+        PROMOTION,
         ty(
             "Campaign",
             &[item("getCampaigns"), one("getCampaignById")],
             &[],
         ),
-        ty("Balance", &[item("getBalances")], &[]),
+        BALANCE,
         ty(
             "MobileNumberOperator",
             &[
@@ -786,78 +838,43 @@ pub const V1_21: Contract = Contract {
             &[body("postLookupCreditPartyStatus")],
             &["service_id", "credit_party_identifier"],
         ),
-        ty(
-            "CountryIsoCode",
-            &[param("getProducts", "country_iso_code")],
-            &[],
-        ),
-        ty("RegionCode", &[param("getProducts", "region")], &[]),
-        ty("ProductTypes", &[param("getProducts", "type")], &[]),
-        ty("ServiceID", &[param("getServiceById", "service_id")], &[]),
+        PARAMETER_TYPES[0],
+        PARAMETER_TYPES[1],
+        PARAMETER_TYPES[2],
+        PARAMETER_TYPES[3],
         ty(
             "SubServiceID",
             &[param("getProducts", "subservice_id")],
             &[],
         ),
-        ty(
-            "OperatorID",
-            &[param("getOperatorById", "operator_id")],
-            &[],
-        ),
-        ty("ProductID", &[param("getProductById", "product_id")], &[]),
-        ty(
-            "PromotionID",
-            &[param("getPromotionById", "promotion_id")],
-            &[],
-        ),
+        PARAMETER_TYPES[4],
+        PARAMETER_TYPES[5],
+        PARAMETER_TYPES[6],
         ty(
             "CampaignID",
             &[param("getCampaignById", "campaign_id")],
             &[],
         ),
-        ty(
-            "TransactionID",
-            &[param("getTransactionById", "transaction_id")],
-            &[],
-        ),
-        ty(
-            "GetTransactionsExternalId",
-            &[param("getTransactions", "external_id")],
-            &[],
-        ),
+        PARAMETER_TYPES[7],
+        PARAMETER_TYPES[8],
     ],
 };
 
 /// What the 1.0.0 facade relies on.
 pub const V1_0: Contract = Contract {
     operations: &[
-        op("getServices", "GET", "/services", PAGED),
-        op(
-            "getServiceById",
-            "GET",
-            "/services/{service_id}",
-            &["service_id"],
-        ),
+        GET_SERVICES,
+        GET_SERVICE,
         op("getCountries", "GET", "/countries", PAGED),
-        op(
-            "getCountryByIsoCode",
-            "GET",
-            "/countries/{country_iso_code}",
-            &["country_iso_code"],
-        ),
+        GET_COUNTRY,
         op(
             "getOperators",
             "GET",
             "/operators",
             &["country_iso_code", "page", "per_page"],
         ),
-        op(
-            "getOperatorById",
-            "GET",
-            "/operators/{operator_id}",
-            &["operator_id"],
-        ),
-        op("getBenefitTypes", "GET", "/benefit-types", PAGED),
+        GET_OPERATOR,
+        GET_BENEFIT_TYPES,
         op(
             "getPromotions",
             "GET",
@@ -899,51 +916,19 @@ pub const V1_0: Contract = Contract {
             &["product_id"],
         ),
         op("postTransaction", "POST", "/transactions", &[]),
-        op(
-            "getTransactionById",
-            "GET",
-            "/transactions/{transaction_id}",
-            &["transaction_id"],
-        ),
-        op(
-            "getTransactions",
-            "GET",
-            "/transactions",
-            &[
-                "external_id",
-                "product_type",
-                "service_id",
-                "country_iso_code",
-                "operator_id",
-                "status_id",
-                "credit_party_mobile_number",
-                "credit_party_account_number",
-                "from_date",
-                "to_date",
-                "page",
-                "per_page",
-            ],
-        ),
+        GET_TRANSACTION,
+        GET_TRANSACTIONS,
         op(
             "postTransactionConfirm",
             "POST",
             "/transactions/{transaction_id}/confirm",
             &["transaction_id"],
         ),
-        op(
-            "postTransactionCancel",
-            "POST",
-            "/transactions/{transaction_id}/cancel",
-            &["transaction_id"],
-        ),
-        op("getBalances", "GET", "/balances", PAGED),
+        CANCEL,
+        GET_BALANCES,
     ],
     types: &[
-        ty(
-            "Product",
-            &[item("getProducts"), one("getProductById")],
-            &[],
-        ),
+        PRODUCT,
         ty(
             "Transaction",
             &[
@@ -956,64 +941,21 @@ pub const V1_0: Contract = Contract {
             TRANSACTION_FIELDS,
         ),
         ty("TransactionRequest", &[body("postTransaction")], &[]),
-        ty(
-            "TransactionPin",
-            &[Site::Property {
-                of: "Transaction",
-                name: "pin",
-            }],
-            &["code", "serial"],
-        ),
-        ty(
-            "Service",
-            &[item("getServices"), one("getServiceById")],
-            &[],
-        ),
-        ty(
-            "Country",
-            &[item("getCountries"), one("getCountryByIsoCode")],
-            &[],
-        ),
-        ty(
-            "Operator",
-            &[item("getOperators"), one("getOperatorById")],
-            &[],
-        ),
-        ty("BenefitType", &[item("getBenefitTypes")], &[]),
-        ty(
-            "Promotion",
-            &[item("getPromotions"), one("getPromotionById")],
-            &[],
-        ),
-        ty("Balance", &[item("getBalances")], &[]),
-        ty(
-            "CountryIsoCode",
-            &[param("getProducts", "country_iso_code")],
-            &[],
-        ),
-        ty("RegionCode", &[param("getProducts", "region")], &[]),
-        ty("ProductTypes", &[param("getProducts", "type")], &[]),
-        ty("ServiceID", &[param("getServiceById", "service_id")], &[]),
-        ty(
-            "OperatorID",
-            &[param("getOperatorById", "operator_id")],
-            &[],
-        ),
-        ty("ProductID", &[param("getProductById", "product_id")], &[]),
-        ty(
-            "PromotionID",
-            &[param("getPromotionById", "promotion_id")],
-            &[],
-        ),
-        ty(
-            "TransactionID",
-            &[param("getTransactionById", "transaction_id")],
-            &[],
-        ),
-        ty(
-            "GetTransactionsExternalId",
-            &[param("getTransactions", "external_id")],
-            &[],
-        ),
+        TRANSACTION_PIN,
+        SERVICE,
+        COUNTRY,
+        OPERATOR,
+        BENEFIT_TYPE,
+        PROMOTION,
+        BALANCE,
+        PARAMETER_TYPES[0],
+        PARAMETER_TYPES[1],
+        PARAMETER_TYPES[2],
+        PARAMETER_TYPES[3],
+        PARAMETER_TYPES[4],
+        PARAMETER_TYPES[5],
+        PARAMETER_TYPES[6],
+        PARAMETER_TYPES[7],
+        PARAMETER_TYPES[8],
     ],
 };

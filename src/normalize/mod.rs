@@ -20,19 +20,22 @@ pub mod shape;
 
 use resolve::escape;
 
+/// What a fixup runs: changes the document, returns how many places it changed.
+pub type Apply = fn(&mut Value) -> Result<usize, String>;
+
 /// A named spec fixup.
 pub struct Fixup {
     /// Stable name, reported when the fixup fails or no longer applies.
     pub name: &'static str,
     /// The function; returns how many places it changed.
-    pub apply: fn(&mut Value) -> Result<usize, String>,
+    pub apply: Apply,
     /// A quirk fixup must change something: one that finds nothing to fix
     /// is stale and fails. A shaping step (`false`) may find the document
     /// already in shape.
     pub must_change: bool,
 }
 
-const fn quirk(name: &'static str, apply: fn(&mut Value) -> Result<usize, String>) -> Fixup {
+const fn quirk(name: &'static str, apply: Apply) -> Fixup {
     Fixup {
         name,
         apply,
@@ -40,7 +43,7 @@ const fn quirk(name: &'static str, apply: fn(&mut Value) -> Result<usize, String
     }
 }
 
-const fn step(name: &'static str, apply: fn(&mut Value) -> Result<usize, String>) -> Fixup {
+const fn step(name: &'static str, apply: Apply) -> Fixup {
     Fixup {
         name,
         apply,

@@ -90,7 +90,7 @@ pub fn final_component<'a>(doc: &'a Value, v: &'a Value) -> Option<&'a str> {
 }
 
 /// Decodes `%XX` escapes of a URI fragment.
-fn percent_decode(s: &str) -> String {
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -33,7 +33,7 @@ pub fn spec() -> &'static Spec {
         // other members' fields). Enums, patterns and closed objects stay
         // strict: the simulator must answer exactly as documented.
         use crate::normalize::{additions, shape};
-        let steps: [fn(&mut Value) -> Result<usize, String>; 5] = [
+        let steps: [crate::normalize::Apply; 5] = [
             shape::fill_operation_ids,
             shape::fold_alias_components,
             additions::declare_rate_limit_headers,

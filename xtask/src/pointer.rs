@@ -4,7 +4,7 @@ use serde_json::Value;
 
 /// Escapes one reference token: `~` as `~0`, `/` as `~1`.
 pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    crate::normalize::resolve::escape(token)
 }
 
 /// Appends an escaped token to a pointer.
@@ -16,29 +16,10 @@ pub fn join(ptr: &str, token: &str) -> String {
 /// percent-encoding a URI fragment may carry.
 pub fn get<'a>(root: &'a Value, ptr: &str) -> Option<&'a Value> {
     if ptr.contains('%') {
-        root.pointer(&percent_decode(ptr))
+        root.pointer(&crate::normalize::resolve::percent_decode(ptr))
     } else {
         root.pointer(ptr)
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
