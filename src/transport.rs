@@ -317,19 +317,59 @@ fn body_text(status: u16, body: &[u8]) -> String {
     }
 }
 
-/// DVS errors are `{"errors": [{"code", "message"}]}`; anything else becomes
-/// one error of code 0 carrying the body's text.
+/// DVS errors are `{"errors": [{"code", "message"}]}` with a numeric code
+/// and a message. Every error status must keep its status and class
+/// whatever its body, so the body is put in that exact shape before the
+/// generated client decodes it: a DVS-like body is read leniently (a code
+/// that is a number or a numeric string, a missing or non-text message,
+/// entries that are not objects); anything else becomes one error of code 0
+/// carrying the body's text. `None`: the body already has the exact shape.
 pub(crate) fn dvs_error_body(status: u16, body: &[u8]) -> Option<Vec<u8>> {
     let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    let is_dvs = parsed
+    let items = parsed
         .as_ref()
         .and_then(|v| v.get("errors"))
-        .is_some_and(serde_json::Value::is_array);
-    if is_dvs {
-        return None;
+        .and_then(serde_json::Value::as_array);
+    let errors: Vec<serde_json::Value> = match items {
+        Some(items) => {
+            if items.iter().all(is_exact_dvs_error) {
+                return None;
+            }
+            items.iter().map(lenient_dvs_error).collect()
+        }
+        None => vec![serde_json::json!({"code": 0, "message": body_text(status, body)})],
+    };
+    serde_json::to_vec(&serde_json::json!({ "errors": errors })).ok()
+}
+
+/// An entry the generated error type decodes as it is: `code` an integer,
+/// `message` a string.
+fn is_exact_dvs_error(item: &serde_json::Value) -> bool {
+    item.get("code").is_some_and(|c| c.as_i64().is_some())
+        && item
+            .get("message")
+            .is_some_and(serde_json::Value::is_string)
+}
+
+/// One entry of a DVS-like error body in the exact shape.
+fn lenient_dvs_error(item: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    let code = match item.get("code") {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+        _ => None,
     }
-    let message = body_text(status, body);
-    serde_json::to_vec(&serde_json::json!({"errors": [{"code": 0, "message": message}]})).ok()
+    .unwrap_or(0);
+    let message = match (item, item.get("message")) {
+        (_, Some(Value::String(m))) => m.clone(),
+        // A bare string entry: its text is the message.
+        (Value::String(s), None) => s.chars().take(200).collect(),
+        (_, None | Some(Value::Null)) => String::new(),
+        (_, Some(other)) => other.to_string().chars().take(200).collect(),
+    };
+    serde_json::json!({"code": code, "message": message})
 }
 
 /// ValueTopup answers with its envelope; anything else becomes an envelope
