@@ -143,19 +143,16 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], err: &serde_json::Error) -> Error {
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => {
             let (path, message) = join_union_path(e.path().to_string(), e.inner().to_string());
-            Error::Decode { path, message }
+            Error::decode(path, &message)
         }
-        Ok(_) => Error::Decode {
-            path: ".".into(),
-            message: err.to_string(),
-        },
+        Ok(_) => Error::decode(".", &err.to_string()),
     }
 }
 
 /// A tagged union reports the failing field of its variant inside its
 /// message (`Product of type X: at `destination.amount`: ...`); moves that
 /// path onto the outer one, so `path` names the field itself.
-fn join_union_path(outer: String, message: String) -> (String, String) {
+pub(crate) fn join_union_path(outer: String, message: String) -> (String, String) {
     let Some(start) = message.find(": at `") else {
         return (outer, message);
     };

@@ -130,10 +130,8 @@ macro_rules! shared_client_methods {
         /// signed.
         pub fn parse_callback(body: &[u8]) -> Result<Transaction, Error> {
             let mut de = serde_json::Deserializer::from_slice(body);
-            serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
-                path: e.path().to_string(),
-                message: e.inner().to_string(),
-            })
+            serde_path_to_error::deserialize(&mut de)
+                .map_err(|e| Error::decode(e.path().to_string(), &e.inner().to_string()))
         }
         /// Parses a callback body and checks it against the transaction as DVS
         /// reports it (same id and `external_id`, a status that agrees), and
