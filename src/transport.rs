@@ -287,7 +287,7 @@ impl CallSettings {
                 }
                 Err(_) => return result,
             };
-            if started.elapsed() + wait > policy.deadline {
+            if started.elapsed().saturating_add(wait) > policy.deadline {
                 return result;
             }
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
