@@ -1,6 +1,6 @@
 //! Pagination over DVS's `X-*` response headers.
 
-use crate::Error;
+use crate::{Error, Item, Malformed};
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use std::sync::Arc;
@@ -136,7 +136,9 @@ impl<T: Send + 'static> Paginator<T> {
         Fut: std::future::Future<Output = Result<Page<T>, Error>> + Send + 'static,
     {
         Self {
-            fetch: Arc::new(move |page, per_page| Box::pin(fetch(page, per_page))),
+            fetch: Arc::new(move |page, per_page| {
+                Box::pin(crate::transport::capturing_headers(fetch(page, per_page)))
+            }),
             start_page: 1,
             per_page: 100,
             max_pages: None,
@@ -253,6 +255,36 @@ impl<T: Send + 'static> Paginator<T> {
             out.push(item?);
         }
         Ok(out)
+    }
+}
+
+impl<T: Send + 'static> Paginator<Item<T>> {
+    /// Every item of every page, apart: those that decoded, and those that
+    /// did not ([`Malformed`], with their raw JSON and the reason).
+    ///
+    /// ```no_run
+    /// # async fn run(client: dvs::v1_21::Client) -> Result<(), dvs::Error> {
+    /// let (products, malformed) = client
+    ///     .products(dvs::ProductFilter::new().country("GTM"))?
+    ///     .collect_split()
+    ///     .await?;
+    /// for m in &malformed {
+    ///     eprintln!("DVS sent a product this crate cannot read: {m}");
+    /// }
+    /// println!("{} products", products.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn collect_split(self) -> Result<(Vec<T>, Vec<Malformed>), Error> {
+        let mut decoded = Vec::new();
+        let mut malformed = Vec::new();
+        for item in self.collect_all().await? {
+            match item {
+                Item::Ok(t) => decoded.push(t),
+                Item::Malformed(m) => malformed.push(m),
+            }
+        }
+        Ok((decoded, malformed))
     }
 }
 

@@ -214,6 +214,10 @@ impl CallSettings {
         let response = self.send(http, request, operation_id).await?;
         let status = response.status();
         if !(status.is_client_error() || status.is_server_error()) {
+            if status.is_success() {
+                let _ = CAPTURED_HEADERS
+                    .try_with(|slot| *slot.borrow_mut() = Some(response.headers().clone()));
+            }
             return Ok(response);
         }
         let version = response.version();
@@ -297,6 +301,29 @@ impl CallSettings {
             request = next;
         }
     }
+}
+
+tokio::task_local! {
+    /// Where the transport leaves the headers of a success response, for a
+    /// list page whose body must be decoded item by item.
+    static CAPTURED_HEADERS: std::cell::RefCell<Option<reqwest::header::HeaderMap>>;
+}
+
+/// Runs `fut` (one list page's call) keeping its success response's
+/// headers for [`captured_headers`].
+pub(crate) async fn capturing_headers<F: std::future::Future>(fut: F) -> F::Output {
+    CAPTURED_HEADERS
+        .scope(std::cell::RefCell::new(None), fut)
+        .await
+}
+
+/// The headers of the last success response of the current
+/// [`capturing_headers`] call.
+pub(crate) fn captured_headers() -> Option<reqwest::header::HeaderMap> {
+    CAPTURED_HEADERS
+        .try_with(|slot| slot.borrow_mut().take())
+        .ok()
+        .flatten()
 }
 
 /// Gives an error response the API's error shape when its body has another
