@@ -349,10 +349,12 @@ impl Error {
         self.codes().contains(&code)
     }
 
-    /// The HTTP status of an [`Error::Api`].
+    /// The HTTP status of an [`Error::Api`], and 429 for
+    /// [`Error::RateLimited`].
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api { status, .. } => Some(*status),
+            Self::RateLimited { .. } => Some(429),
             #[cfg(feature = "valuetopup")]
             Self::ValueTopup { status, .. } => *status,
             _ => None,
