@@ -71,11 +71,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .operators(DiscoveryFilter::new().country(COUNTRY))?
         .collect_all()
         .await?;
-    let products = client
+    // A product DVS sends in a shape this crate cannot read does not fail
+    // the list: it comes back apart, with its raw JSON.
+    let (products, malformed) = client
         .products(ProductFilter::new().country(COUNTRY))?
         .concurrency(4)
-        .collect_all()
+        .collect_split()
         .await?;
+    for m in &malformed {
+        println!("  (a product could not be read: {m})");
+    }
     println!(
         "  {} operators, {} products; one of each kind:",
         operators.len(),
@@ -94,7 +99,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n== Operator of {number}");
     let found = client.lookup_mobile_number(&number)?.first_page().await?;
     for op in &found.items {
-        println!("  {} (#{})", op.name, op.id.0);
+        match op {
+            dvs::Item::Ok(op) => println!("  {} (#{})", op.name, op.id.0),
+            other => println!("  (an operator could not be read: {other:?})"),
+        }
     }
 
     let product = products
@@ -143,13 +151,13 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Available and held amount per unit.
 async fn balances(client: &Client) -> Result<BTreeMap<String, (f64, f64)>, dvs::Error> {
-    Ok(client
-        .balances()
-        .collect_all()
-        .await?
-        .into_iter()
-        .map(|b| (b.unit, (b.available, b.holding)))
-        .collect())
+    let mut out = BTreeMap::new();
+    for b in client.balances().collect_all().await? {
+        // A balance that cannot be read must not pass for a zero one.
+        let b = b.into_decoded()?;
+        out.insert(b.unit, (b.available, b.holding));
+    }
+    Ok(out)
 }
 
 /// Awaits `fut`, printing a dot every half second meanwhile.

@@ -1,6 +1,7 @@
 //! From the generated client's results to the crate's: errors, pages, values.
 
 use crate::error::{ApiErrorItem, Error, ErrorCode, Outcome};
+use crate::item::Item;
 use crate::page::Page;
 use progenitor_client::{Error as RawError, ResponseValue};
 use serde::de::DeserializeOwned;
@@ -24,13 +25,35 @@ pub(crate) fn result<T: DeserializeOwned, E: Serialize>(
     result.map_err(|e| error::<T, E>(e, outcome))
 }
 
-/// A page of a generated list call.
+/// A page of a generated list call. When the page does not decode as a
+/// whole, each item is decoded on its own: one that fails comes back as
+/// [`Item::Malformed`] instead of failing the page (the page's headers were
+/// kept by the transport; see [`crate::transport::captured_headers`]).
 pub(crate) fn page<T: DeserializeOwned, E: Serialize>(
     r: Result<ResponseValue<Vec<T>>, RawError<E>>,
-) -> Result<Page<T>, Error> {
-    let rv = result(r, Outcome::NotApplicable)?;
-    let headers = rv.headers().clone();
-    Ok(Page::from_parts(rv.into_inner(), &headers))
+) -> Result<Page<Item<T>>, Error> {
+    match r {
+        Ok(rv) => {
+            let headers = rv.headers().clone();
+            let items = rv.into_inner().into_iter().map(Item::Ok).collect();
+            Ok(Page::from_parts(items, &headers))
+        }
+        Err(RawError::InvalidResponsePayload(bytes, err)) => {
+            let items = crate::transport::captured_headers().and_then(|headers| {
+                serde_json::from_slice::<Vec<Item<T>>>(&bytes)
+                    .ok()
+                    .map(|items| Page::from_parts(items, &headers))
+            });
+            match items {
+                Some(page) => Ok(page),
+                None => Err(error::<Vec<T>, E>(
+                    RawError::InvalidResponsePayload(bytes, err),
+                    Outcome::NotApplicable,
+                )),
+            }
+        }
+        Err(e) => Err(error::<Vec<T>, E>(e, Outcome::NotApplicable)),
+    }
 }
 
 /// The value of a generated call.
@@ -143,19 +166,16 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], err: &serde_json::Error) -> Error {
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => {
             let (path, message) = join_union_path(e.path().to_string(), e.inner().to_string());
-            Error::Decode { path, message }
+            Error::decode(path, &message)
         }
-        Ok(_) => Error::Decode {
-            path: ".".into(),
-            message: err.to_string(),
-        },
+        Ok(_) => Error::decode(".", &err.to_string()),
     }
 }
 
 /// A tagged union reports the failing field of its variant inside its
 /// message (`Product of type X: at `destination.amount`: ...`); moves that
 /// path onto the outer one, so `path` names the field itself.
-fn join_union_path(outer: String, message: String) -> (String, String) {
+pub(crate) fn join_union_path(outer: String, message: String) -> (String, String) {
     let Some(start) = message.find(": at `") else {
         return (outer, message);
     };

@@ -272,12 +272,13 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// A response that could not be decoded.
+    /// A response that could not be decoded. The message never quotes the
+    /// value that did not fit (it may be a secret such as a PIN).
     #[error("could not decode the response at `{path}`: {message}")]
     Decode {
         /// JSON path of the failing value (`.` for the whole body).
         path: String,
-        /// What was wrong.
+        /// What was wrong (the expected type; never the value received).
         message: String,
     },
     /// Prepay Nation ValueTopup answered with a failure `responseCode`
@@ -322,6 +323,71 @@ pub enum Error {
     },
 }
 
+/// A decoding error's message without the values it quotes.
+///
+/// Serde's messages echo the value that did not fit (``invalid type:
+/// integer `48151623`, expected a string``); when that value is a PIN or
+/// another secret, the message would carry it into logs. Every quoted value
+/// is dropped, whatever the field: the path and the expected type stay,
+/// which is what a caller needs to see what went wrong.
+pub(crate) fn redact_values(message: &str) -> String {
+    // What serde and serde_json print before an offending value.
+    const BACKTICKED: &[&str] = &[
+        "integer `",
+        "floating point `",
+        "boolean `",
+        "unknown variant `",
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    'scan: while !rest.is_empty() {
+        for marker in BACKTICKED {
+            if let Some(after) = rest.strip_prefix(marker) {
+                out.push_str(&marker[..marker.len() - 2]);
+                rest = match *marker {
+                    // A variant name may hold anything; serde follows it
+                    // with "`, expected ..." or "`, there are no variants".
+                    "unknown variant `" => after.find("`, ").map_or("", |i| &after[i + 1..]),
+                    _ => after.find('`').map_or("", |i| &after[i + 1..]),
+                };
+                continue 'scan;
+            }
+        }
+        if let Some(after) = rest.strip_prefix("character `") {
+            out.push_str("character");
+            // One character (possibly a backtick), then the closing one.
+            let mut chars = after.chars();
+            chars.next();
+            rest = chars.as_str().strip_prefix('`').unwrap_or("");
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("string \"") {
+            out.push_str("string");
+            // A Rust-escaped string literal: skip to its unescaped end.
+            let mut chars = after.char_indices();
+            let mut end = after.len();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => {
+                        end = i + 1;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            rest = &after[end..];
+            continue;
+        }
+        let c = rest.chars().next().expect("not empty");
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 fn describe(errors: &[ApiErrorItem]) -> String {
     if errors.is_empty() {
         return "no DVS error body".into();
@@ -360,10 +426,12 @@ impl Error {
         self.codes().contains(&code)
     }
 
-    /// The HTTP status of an [`Error::Api`].
+    /// The HTTP status of an [`Error::Api`], and 429 for
+    /// [`Error::RateLimited`].
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api { status, .. } => Some(*status),
+            Self::RateLimited { .. } => Some(429),
             #[cfg(feature = "valuetopup")]
             Self::ValueTopup { status, .. } => *status,
             _ => None,
@@ -420,6 +488,15 @@ impl Error {
         }
     }
 
+    /// A decoding error; the message loses every value it quotes (see
+    /// [`redact_values`]).
+    pub(crate) fn decode(path: impl Into<String>, message: &str) -> Self {
+        Self::Decode {
+            path: path.into(),
+            message: redact_values(message),
+        }
+    }
+
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Self::InvalidInput {
             field,
@@ -443,6 +520,48 @@ mod tests {
             assert!(ErrorCode::from_code(n).http_status().is_some());
         }
         assert_eq!(ErrorCode::from_code(1).http_status(), None);
+    }
+
+    #[test]
+    fn decode_messages_never_quote_values() {
+        for (raw, redacted) in [
+            (
+                "invalid type: integer `48151623`, expected a string",
+                "invalid type: integer, expected a string",
+            ),
+            (
+                "invalid type: string \"4815-1623\", expected struct Pin at line 1 column 9",
+                "invalid type: string, expected struct Pin at line 1 column 9",
+            ),
+            (
+                r#"invalid value: string "a\"b`c", expected x"#,
+                "invalid value: string, expected x",
+            ),
+            (
+                "invalid type: floating point `4815.5`, expected a string",
+                "invalid type: floating point, expected a string",
+            ),
+            (
+                "invalid type: boolean `true`, expected i64",
+                "invalid type: boolean, expected i64",
+            ),
+            (
+                "invalid type: character ```, expected i64",
+                "invalid type: character, expected i64",
+            ),
+            (
+                "unknown variant `S3CR`3T`, expected one of `A`, `B`",
+                "unknown variant, expected one of `A`, `B`",
+            ),
+            ("missing field `code`", "missing field `code`"),
+            ("unterminated string \"abc", "unterminated string"),
+        ] {
+            assert_eq!(redact_values(raw), redacted, "{raw}");
+        }
+        assert_eq!(
+            redact_values("invalid type: character `x`, expected i64"),
+            "invalid type: character, expected i64"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Pagination over DVS's `X-*` response headers.
 
-use crate::Error;
+use crate::{Error, Item, Malformed};
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use std::sync::Arc;
@@ -136,7 +136,9 @@ impl<T: Send + 'static> Paginator<T> {
         Fut: std::future::Future<Output = Result<Page<T>, Error>> + Send + 'static,
     {
         Self {
-            fetch: Arc::new(move |page, per_page| Box::pin(fetch(page, per_page))),
+            fetch: Arc::new(move |page, per_page| {
+                Box::pin(crate::transport::capturing_headers(fetch(page, per_page)))
+            }),
             start_page: 1,
             per_page: 100,
             max_pages: None,
@@ -205,9 +207,7 @@ impl<T: Send + 'static> Paginator<T> {
                     if concurrency > 1 && first.has_next() && plausible(&first, per_page) =>
                 {
                     // Pages after the first, bounded by the caller's limit.
-                    let last = total
-                        .min(u64::from(start_page) + u64::from(max_pages) - 1)
-                        .min(u64::from(u32::MAX));
+                    let last = last_page(total, start_page, max_pages);
                     let fetch = fetch.clone();
                     // Each page is its own task, so decoding runs on every
                     // core; `buffered` keeps them in page order.
@@ -258,6 +258,36 @@ impl<T: Send + 'static> Paginator<T> {
     }
 }
 
+impl<T: Send + 'static> Paginator<Item<T>> {
+    /// Every item of every page, apart: those that decoded, and those that
+    /// did not ([`Malformed`], with their raw JSON and the reason).
+    ///
+    /// ```no_run
+    /// # async fn run(client: dvs::v1_21::Client) -> Result<(), dvs::Error> {
+    /// let (products, malformed) = client
+    ///     .products(dvs::ProductFilter::new().country("GTM"))?
+    ///     .collect_split()
+    ///     .await?;
+    /// for m in &malformed {
+    ///     eprintln!("DVS sent a product this crate cannot read: {m}");
+    /// }
+    /// println!("{} products", products.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn collect_split(self) -> Result<(Vec<T>, Vec<Malformed>), Error> {
+        let mut decoded = Vec::new();
+        let mut malformed = Vec::new();
+        for item in self.collect_all().await? {
+            match item {
+                Item::Ok(t) => decoded.push(t),
+                Item::Malformed(m) => malformed.push(m),
+            }
+        }
+        Ok((decoded, malformed))
+    }
+}
+
 /// Whether `X-Total-Pages` agrees with `X-Total` (when sent) closely enough
 /// to fetch pages ahead on its word.
 fn plausible<T>(first: &Page<T>, per_page: u32) -> bool {
@@ -265,9 +295,19 @@ fn plausible<T>(first: &Page<T>, per_page: u32) -> bool {
         return false;
     };
     match first.total {
-        Some(total) => pages <= total.div_ceil(u64::from(per_page.max(1))) + 1,
+        // Server numbers: no arithmetic on them may overflow.
+        Some(total) => pages <= total.div_ceil(u64::from(per_page.max(1))).saturating_add(1),
         None => pages <= 10_000,
     }
+}
+
+/// The last page to fetch ahead: the server's `X-Total-Pages`, bounded by
+/// the caller's limit and by what a page number can be.
+fn last_page(total_pages: u64, start_page: u32, max_pages: u32) -> u64 {
+    let limit = u64::from(start_page)
+        .saturating_add(u64::from(max_pages))
+        .saturating_sub(1);
+    total_pages.min(limit).min(u64::from(u32::MAX))
 }
 
 /// Follows `X-Next-Page` from `first`, never looping.
@@ -335,4 +375,41 @@ where
         };
         async move { out }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn page_with(total: Option<u64>, total_pages: Option<u64>) -> Page<()> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(t) = total {
+            headers.insert("x-total", t.into());
+        }
+        if let Some(p) = total_pages {
+            headers.insert("x-total-pages", p.into());
+        }
+        Page::from_parts(vec![()], &headers)
+    }
+
+    proptest! {
+        /// Whatever numbers the server sends, the paging arithmetic neither
+        /// panics nor lets a page number exceed what a request can carry.
+        #[test]
+        fn server_numbers_never_overflow(
+            total in prop_oneof![Just(u64::MAX), Just(u64::MAX - 1), any::<u64>()],
+            total_pages in prop_oneof![Just(u64::MAX), Just(0u64), any::<u64>()],
+            per_page in 1u32..=100,
+            start_page in prop_oneof![Just(u32::MAX), 1u32..=u32::MAX],
+            max_pages in prop_oneof![Just(u32::MAX), any::<u32>()],
+        ) {
+            let first = page_with(Some(total), Some(total_pages));
+            let _ = plausible(&first, per_page);
+            let _ = plausible(&page_with(None, Some(total_pages)), per_page);
+            let last = last_page(total_pages, start_page, max_pages);
+            prop_assert!(last <= u64::from(u32::MAX));
+            prop_assert!(last <= total_pages);
+        }
+    }
 }

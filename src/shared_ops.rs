@@ -31,7 +31,7 @@ macro_rules! shared_client_methods {
             convert::value(self.raw.get_operator_by_id().operator_id(id).send().await)
         }
         /// Benefit types.
-        pub fn benefit_types(&self) -> Paginator<types::BenefitType> {
+        pub fn benefit_types(&self) -> Paginator<Item<types::BenefitType>> {
             let raw = self.raw.clone();
             Paginator::new(move |page, per_page| {
                 let raw = raw.clone();
@@ -45,7 +45,7 @@ macro_rules! shared_client_methods {
             })
         }
         /// Account balances.
-        pub fn balances(&self) -> Paginator<types::Balance> {
+        pub fn balances(&self) -> Paginator<Item<types::Balance>> {
             let raw = self.raw.clone();
             Paginator::new(move |page, per_page| {
                 let raw = raw.clone();
@@ -108,6 +108,11 @@ macro_rules! shared_client_methods {
             )
         }
         /// The transaction with your reference `external_id`, if any.
+        ///
+        /// `Ok(None)` means DVS has no such transaction. When DVS lists one
+        /// that does not decode and may be it, the answer is the decoding
+        /// error, never `None`: a transaction that exists must not be
+        /// created again.
         pub async fn transaction_by_external_id(
             &self,
             external_id: &str,
@@ -116,10 +121,27 @@ macro_rules! shared_client_methods {
                 .transactions(TransactionFilter::new().external_id(external_id))?
                 .first_page()
                 .await?;
-            Ok(page
-                .items
-                .into_iter()
-                .find(|t| t.external_id == external_id))
+            let mut undecoded = None;
+            for item in page.items {
+                match item {
+                    Item::Ok(t) if t.external_id == external_id => return Ok(Some(t)),
+                    Item::Ok(_) => {}
+                    Item::Malformed(m) => {
+                        let other = m
+                            .raw()
+                            .get("external_id")
+                            .and_then(serde_json::Value::as_str)
+                            .is_some_and(|e| e != external_id);
+                        if !other {
+                            undecoded = Some(m);
+                        }
+                    }
+                }
+            }
+            match undecoded {
+                Some(m) => Err(m.into_error()),
+                None => Ok(None),
+            }
         }
         /// Polls a transaction until its status is final (capped backoff), or
         /// fails with [`Error::NotFinal`] carrying the last status seen.
@@ -142,10 +164,8 @@ macro_rules! shared_client_methods {
         /// signed.
         pub fn parse_callback(body: &[u8]) -> Result<Transaction, Error> {
             let mut de = serde_json::Deserializer::from_slice(body);
-            serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
-                path: e.path().to_string(),
-                message: e.inner().to_string(),
-            })
+            serde_path_to_error::deserialize(&mut de)
+                .map_err(|e| Error::decode(e.path().to_string(), &e.inner().to_string()))
         }
         /// Parses a callback body and checks it against the transaction as DVS
         /// reports it (same id and `external_id`, a status that agrees), and
@@ -170,7 +190,7 @@ macro_rules! shared_client_methods {
         pub fn transactions(
             &self,
             filter: TransactionFilter,
-        ) -> Result<Paginator<Transaction>, Error> {
+        ) -> Result<Paginator<Item<Transaction>>, Error> {
             filter.validate()?;
             Self::check_transaction_filter(&filter)?;
             let raw = self.raw.clone();

@@ -70,7 +70,9 @@ impl Default for Timeouts {
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 = no retry).
     pub max_attempts: u32,
-    /// First backoff; doubled at each retry.
+    /// First backoff; doubled at each retry. Each wait is drawn at random
+    /// between half of it and all of it (jitter), so that calls that failed
+    /// together do not come back together.
     pub initial_backoff: Duration,
     /// Cap of one backoff.
     pub max_backoff: Duration,
@@ -122,10 +124,48 @@ impl RetryPolicy {
             .saturating_mul(factor)
             .min(self.max_backoff)
     }
+
+    /// [`backoff`](Self::backoff) with jitter: between half of it and all of it.
+    fn jittered_backoff(&self, retry: u32) -> Duration {
+        let full = self.backoff(retry);
+        full / 2 + full.mul_f64(random_unit() / 2.0)
+    }
+}
+
+/// A number in `[0, 1)` from a per-process random sequence (jitter only:
+/// not for anything secret).
+fn random_unit() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let mut x = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+    if x == 0 {
+        // First use: a seed from the standard library's per-process keys.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(0);
+        x = h.finish();
+        STATE.store(x, Ordering::Relaxed);
+    }
+    // splitmix64
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// What a client does around each call: timeouts per call class, automatic
 /// retries of reads, client-side pacing. Shared by every clone of a client.
+///
+/// The client as a whole also follows DVS's rate limit: when a response
+/// says the window is spent (a 429, with or without `Retry-After`, or
+/// `X-Ratelimit-Remaining: 0` with `X-Ratelimit-Reset`), no call of the
+/// client (or of its clones) sends anything until the window should have
+/// reopened (plus a little jitter); then one request goes first and its
+/// `X-Ratelimit-Remaining` says how many may follow. Before the first
+/// response, one request goes alone for the same reason. A call whose wait
+/// would pass the retry policy's deadline fails with
+/// [`Error::RateLimited`](crate::Error::RateLimited) without sending.
 ///
 /// The facade's builder makes one; a raw client is given one at
 /// construction (`raw::Client::new_with_client(url, http, CallSettings::default())`).
@@ -137,6 +177,7 @@ struct InnerState {
     retry: RetryPolicy,
     min_interval: Option<Duration>,
     next_slot: tokio::sync::Mutex<Option<Instant>>,
+    gate: RateGate,
 }
 
 impl std::fmt::Debug for CallSettings {
@@ -164,6 +205,7 @@ impl CallSettings {
             retry,
             min_interval,
             next_slot: tokio::sync::Mutex::new(None),
+            gate: RateGate::default(),
         }))
     }
 
@@ -214,6 +256,10 @@ impl CallSettings {
         let response = self.send(http, request, operation_id).await?;
         let status = response.status();
         if !(status.is_client_error() || status.is_server_error()) {
+            if status.is_success() {
+                let _ = CAPTURED_HEADERS
+                    .try_with(|slot| *slot.borrow_mut() = Some(response.headers().clone()));
+            }
             return Ok(response);
         }
         let version = response.version();
@@ -264,6 +310,7 @@ impl CallSettings {
         policy: RetryPolicy,
     ) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
+        let deadline = started.checked_add(policy.deadline);
         let mut attempt = 1;
         let mut request = request;
         loop {
@@ -272,31 +319,304 @@ impl CallSettings {
             } else {
                 None
             };
+            let permit = match self.0.gate.admit(deadline, &policy).await {
+                Ok(permit) => permit,
+                Err(wait) => {
+                    tracing::debug!(
+                        wait_ms = wait.as_millis() as u64,
+                        "rate-limit window spent past the deadline; not sent"
+                    );
+                    return Ok(not_sent_rate_limited(wait));
+                }
+            };
             self.pace().await;
             let result = http.execute(request).await;
+            if let Ok(resp) = &result {
+                permit.observe(resp.status().as_u16(), resp.headers(), &policy);
+            }
             let Some(next) = retry_copy else {
                 return result;
             };
             let wait = match &result {
+                // The gate holds the next attempt (of this call and of all
+                // others) until the window reopens.
+                Ok(resp) if resp.status().as_u16() == 429 => self.0.gate.blocked_for(),
                 Ok(resp) if is_retryable_status(resp.status().as_u16()) => {
-                    retry_after(resp.headers()).unwrap_or_else(|| policy.backoff(attempt))
+                    retry_after(resp.headers()).unwrap_or_else(|| policy.jittered_backoff(attempt))
                 }
                 Ok(_) => return result,
                 Err(e) if e.is_connect() || e.is_timeout() || e.is_request() => {
-                    policy.backoff(attempt)
+                    policy.jittered_backoff(attempt)
                 }
                 Err(_) => return result,
             };
-            if started.elapsed() + wait > policy.deadline {
+            if started.elapsed().saturating_add(wait) > policy.deadline {
                 return result;
             }
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
             drop(result);
-            tokio::time::sleep(wait).await;
+            if !(wait.is_zero() || self.0.gate.is_blocked()) {
+                tokio::time::sleep(wait).await;
+            }
             attempt += 1;
             request = next;
         }
     }
+}
+
+/// The answer to a call the rate-limit gate did not let through before its
+/// deadline: a 429 in the API's error shape, as DVS would have answered.
+fn not_sent_rate_limited(wait: Duration) -> reqwest::Response {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let body = serde_json::json!({"errors": [{
+        "code": 1000429,
+        "message": "not sent: the client's rate-limit window is spent",
+    }]});
+    let mut response = http::Response::new(body.to_string().into_bytes());
+    *response.status_mut() = http::StatusCode::TOO_MANY_REQUESTS;
+    let headers = response.headers_mut();
+    headers.insert(
+        reqwest::header::CONTENT_TYPE,
+        reqwest::header::HeaderValue::from_static("application/json"),
+    );
+    headers.insert(reqwest::header::RETRY_AFTER, secs.max(1).into());
+    reqwest::Response::from(response)
+}
+
+/// What the client knows of DVS's rate-limit window, shared by every call
+/// of a client and its clones.
+#[derive(Default)]
+struct RateGate {
+    state: std::sync::Mutex<GateState>,
+    changed: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct GateState {
+    /// Nothing is sent before this instant: the server said the window is spent.
+    blocked_until: Option<Instant>,
+    budget: Budget,
+    /// Requests sent and not answered yet.
+    in_flight: u64,
+    /// 429s in a row (the backoff when the server does not say how long).
+    strikes: u32,
+}
+
+/// How many requests may start before a response says more.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+enum Budget {
+    /// No response yet (or the window just reopened): one request at a time.
+    #[default]
+    Unknown,
+    /// The server sends no rate-limit headers: no limit known.
+    Unlimited,
+    /// What is left of the window, by the last response, less the requests
+    /// in flight.
+    Left(u64),
+}
+
+/// Where a call stands at the gate.
+enum Admission {
+    Go,
+    SleepUntil(Instant),
+    AwaitResponse,
+}
+
+impl GateState {
+    fn admission(&mut self, now: Instant) -> Admission {
+        match self.blocked_until {
+            Some(until) if until > now => return Admission::SleepUntil(until),
+            Some(_) => {
+                // The window should have reopened: one request finds out.
+                self.blocked_until = None;
+                self.budget = Budget::Unknown;
+            }
+            None => {}
+        }
+        let go = match self.budget {
+            Budget::Unlimited => true,
+            Budget::Left(n) if n > 0 => {
+                self.budget = Budget::Left(n - 1);
+                true
+            }
+            Budget::Left(_) | Budget::Unknown => self.in_flight == 0,
+        };
+        if go {
+            self.in_flight += 1;
+            Admission::Go
+        } else {
+            Admission::AwaitResponse
+        }
+    }
+}
+
+impl RateGate {
+    /// Waits until a request may be sent; `Err(wait)` when that would be
+    /// after `deadline`.
+    async fn admit(
+        &self,
+        deadline: Option<Instant>,
+        policy: &RetryPolicy,
+    ) -> Result<GatePermit<'_>, Duration> {
+        loop {
+            let changed = self.changed.notified();
+            let mut changed = std::pin::pin!(changed);
+            changed.as_mut().enable();
+            let now = Instant::now();
+            let admission = self.lock().admission(now);
+            match admission {
+                Admission::Go => {
+                    return Ok(GatePermit {
+                        gate: self,
+                        done: false,
+                    })
+                }
+                Admission::SleepUntil(until) => {
+                    // Jitter: waiters do not all wake at the same instant.
+                    let span = until.saturating_duration_since(now);
+                    let jitter = (span / 10)
+                        .clamp(Duration::from_millis(5), Duration::from_millis(250))
+                        .mul_f64(random_unit());
+                    let wake = until + jitter;
+                    if deadline.is_some_and(|d| wake > d) {
+                        return Err(wake.saturating_duration_since(now));
+                    }
+                    tokio::time::sleep_until(wake.into()).await;
+                }
+                Admission::AwaitResponse => {
+                    let limit = deadline.unwrap_or_else(|| {
+                        now.checked_add(policy.max_backoff)
+                            .unwrap_or(now + Duration::from_secs(60))
+                    });
+                    if tokio::time::timeout_at(limit.into(), changed)
+                        .await
+                        .is_err()
+                        && deadline.is_some_and(|d| Instant::now() >= d)
+                    {
+                        let blocked = self.blocked_for();
+                        return Err(blocked.max(policy.initial_backoff));
+                    }
+                }
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, GateState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How long the gate is closed from now (zero when open).
+    fn blocked_for(&self) -> Duration {
+        self.lock().blocked_until.map_or(Duration::ZERO, |u| {
+            u.saturating_duration_since(Instant::now())
+        })
+    }
+
+    fn is_blocked(&self) -> bool {
+        !self.blocked_for().is_zero()
+    }
+}
+
+/// A request let through the gate; answered (or dropped), it frees its place.
+struct GatePermit<'a> {
+    gate: &'a RateGate,
+    done: bool,
+}
+
+impl GatePermit<'_> {
+    /// Learns from a response's status and rate-limit headers.
+    fn observe(mut self, status: u16, headers: &reqwest::header::HeaderMap, policy: &RetryPolicy) {
+        let now = Instant::now();
+        {
+            let mut st = self.gate.lock();
+            st.in_flight = st.in_flight.saturating_sub(1);
+            let remaining = header_u64(headers, "x-ratelimit-remaining");
+            if status == 429 {
+                st.strikes = st.strikes.saturating_add(1);
+                let wait =
+                    retry_after(headers).unwrap_or_else(|| policy.jittered_backoff(st.strikes));
+                block(&mut st, now, wait);
+                st.budget = Budget::Left(0);
+            } else {
+                st.strikes = 0;
+                match remaining {
+                    Some(left) => {
+                        let in_flight = st.in_flight;
+                        st.budget = Budget::Left(left.saturating_sub(in_flight));
+                        if left == 0 {
+                            if let Some(reset) = ratelimit_reset(headers) {
+                                block(&mut st, now, reset);
+                            }
+                        }
+                    }
+                    None if st.budget == Budget::Unknown => st.budget = Budget::Unlimited,
+                    None => {}
+                }
+            }
+        }
+        self.done = true;
+        self.gate.changed.notify_waiters();
+    }
+}
+
+fn block(st: &mut GateState, now: Instant, wait: Duration) {
+    let until = now
+        .checked_add(wait)
+        .unwrap_or(now + Duration::from_secs(86_400));
+    st.blocked_until = Some(st.blocked_until.map_or(until, |u| u.max(until)));
+}
+
+impl Drop for GatePermit<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // No response (a connection error, or the call was dropped).
+            let mut st = self.gate.lock();
+            st.in_flight = st.in_flight.saturating_sub(1);
+            drop(st);
+            self.gate.changed.notify_waiters();
+        }
+    }
+}
+
+fn header_u64(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// `X-Ratelimit-Reset`: seconds until the window reopens, or (a number
+/// past a billion) the Unix time at which it does.
+fn ratelimit_reset(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = header_u64(headers, "x-ratelimit-reset")?;
+    if value < 1_000_000_000 {
+        return Some(Duration::from_secs(value));
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    Some(Duration::from_secs(value.saturating_sub(now)))
+}
+
+tokio::task_local! {
+    /// Where the transport leaves the headers of a success response, for a
+    /// list page whose body must be decoded item by item.
+    static CAPTURED_HEADERS: std::cell::RefCell<Option<reqwest::header::HeaderMap>>;
+}
+
+/// Runs `fut` (one list page's call) keeping its success response's
+/// headers for [`captured_headers`].
+pub(crate) async fn capturing_headers<F: std::future::Future>(fut: F) -> F::Output {
+    CAPTURED_HEADERS
+        .scope(std::cell::RefCell::new(None), fut)
+        .await
+}
+
+/// The headers of the last success response of the current
+/// [`capturing_headers`] call.
+pub(crate) fn captured_headers() -> Option<reqwest::header::HeaderMap> {
+    CAPTURED_HEADERS
+        .try_with(|slot| slot.borrow_mut().take())
+        .ok()
+        .flatten()
 }
 
 /// Gives an error response the API's error shape when its body has another
@@ -317,19 +637,59 @@ fn body_text(status: u16, body: &[u8]) -> String {
     }
 }
 
-/// DVS errors are `{"errors": [{"code", "message"}]}`; anything else becomes
-/// one error of code 0 carrying the body's text.
+/// DVS errors are `{"errors": [{"code", "message"}]}` with a numeric code
+/// and a message. Every error status must keep its status and class
+/// whatever its body, so the body is put in that exact shape before the
+/// generated client decodes it: a DVS-like body is read leniently (a code
+/// that is a number or a numeric string, a missing or non-text message,
+/// entries that are not objects); anything else becomes one error of code 0
+/// carrying the body's text. `None`: the body already has the exact shape.
 pub(crate) fn dvs_error_body(status: u16, body: &[u8]) -> Option<Vec<u8>> {
     let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    let is_dvs = parsed
+    let items = parsed
         .as_ref()
         .and_then(|v| v.get("errors"))
-        .is_some_and(serde_json::Value::is_array);
-    if is_dvs {
-        return None;
+        .and_then(serde_json::Value::as_array);
+    let errors: Vec<serde_json::Value> = match items {
+        Some(items) => {
+            if items.iter().all(is_exact_dvs_error) {
+                return None;
+            }
+            items.iter().map(lenient_dvs_error).collect()
+        }
+        None => vec![serde_json::json!({"code": 0, "message": body_text(status, body)})],
+    };
+    serde_json::to_vec(&serde_json::json!({ "errors": errors })).ok()
+}
+
+/// An entry the generated error type decodes as it is: `code` an integer,
+/// `message` a string.
+fn is_exact_dvs_error(item: &serde_json::Value) -> bool {
+    item.get("code").is_some_and(|c| c.as_i64().is_some())
+        && item
+            .get("message")
+            .is_some_and(serde_json::Value::is_string)
+}
+
+/// One entry of a DVS-like error body in the exact shape.
+fn lenient_dvs_error(item: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    let code = match item.get("code") {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+        _ => None,
     }
-    let message = body_text(status, body);
-    serde_json::to_vec(&serde_json::json!({"errors": [{"code": 0, "message": message}]})).ok()
+    .unwrap_or(0);
+    let message = match (item, item.get("message")) {
+        (_, Some(Value::String(m))) => m.clone(),
+        // A bare string entry: its text is the message.
+        (Value::String(s), None) => s.chars().take(200).collect(),
+        (_, None | Some(Value::Null)) => String::new(),
+        (_, Some(other)) => other.to_string().chars().take(200).collect(),
+    };
+    serde_json::json!({"code": code, "message": message})
 }
 
 /// ValueTopup answers with its envelope; anything else becomes an envelope

@@ -319,7 +319,10 @@ async fn listing_keeps_its_filters_on_every_page() {
             .items(),
     )
     .await;
-    let ids: Vec<i64> = items.into_iter().map(|p| p.unwrap().id()).collect();
+    let ids: Vec<i64> = items
+        .into_iter()
+        .map(|p| p.unwrap().ok().unwrap().id())
+        .collect();
     assert_eq!(ids, [3001, 3002, 3003, 3004, 3005]);
 
     let received = requests(&server).await;
@@ -471,12 +474,15 @@ async fn a_payment_product_is_unknown_to_1_0_0() {
         ))
         .mount(&server)
         .await;
-    let items = client(&server)
+    let items: Vec<Product> = client(&server)
         .products(ProductFilter::new())
         .unwrap()
         .collect_all()
         .await
-        .unwrap();
+        .unwrap()
+        .into_iter()
+        .map(|i| i.ok().unwrap())
+        .collect();
     assert!(matches!(items[0], Product::FixedValueRecharge(_)));
     assert_eq!(items[1], Product::Unknown(payment));
     assert_eq!(items[1].id(), 52018);

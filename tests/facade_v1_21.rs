@@ -106,8 +106,19 @@ async fn collect<T>(s: impl futures::Stream<Item = T>) -> Vec<T> {
         .expect("the stream ended")
 }
 
-fn product_ids(items: Vec<Result<Product, Error>>) -> Vec<i64> {
-    items.into_iter().map(|p| p.unwrap().id()).collect()
+fn product_ids(items: Vec<Result<dvs::Item<Product>, Error>>) -> Vec<i64> {
+    items.into_iter().map(|p| ok(p.unwrap()).id()).collect()
+}
+
+/// A list item that must have decoded.
+fn ok<T>(item: dvs::Item<T>) -> T {
+    item.into_result()
+        .unwrap_or_else(|m| panic!("a malformed item: {m}"))
+}
+
+/// List items that must all have decoded.
+fn decoded<T>(items: Vec<dvs::Item<T>>) -> Vec<T> {
+    items.into_iter().map(ok).collect()
 }
 
 fn assert_api_error(e: &Error, status: u16, code: ErrorCode) {
@@ -278,7 +289,10 @@ async fn pages_carry_the_paging_and_rate_limit_headers() {
         .map(|p| {
             let p = p.unwrap();
             (
-                p.items.iter().map(|s| s.id.0).collect::<Vec<_>>(),
+                p.items
+                    .iter()
+                    .map(|s| s.as_ok().unwrap().id.0)
+                    .collect::<Vec<_>>(),
                 p.page,
                 p.per_page,
                 p.total,
@@ -391,7 +405,7 @@ async fn a_repeated_or_backward_next_page_ends_the_stream() {
             .items(),
     )
     .await;
-    let ids: Vec<i64> = items.into_iter().map(|s| s.unwrap().id.0).collect();
+    let ids: Vec<i64> = items.into_iter().map(|s| ok(s.unwrap()).id.0).collect();
     assert_eq!(ids, [1, 2]);
     assert_eq!(pages_requested(&requests(&server).await), [1, 2]);
 
@@ -486,7 +500,7 @@ async fn concurrent_paging_yields_in_page_order() {
             .items(),
     )
     .await;
-    let ids: Vec<i64> = items.into_iter().map(|s| s.unwrap().id.0).collect();
+    let ids: Vec<i64> = items.into_iter().map(|s| ok(s.unwrap()).id.0).collect();
     assert_eq!(ids, (1..=50).collect::<Vec<_>>(), "items in page order");
 
     let received = requests(&server).await;
@@ -547,8 +561,13 @@ async fn a_page_failing_mid_stream_surfaces_its_error_and_ends_the_stream() {
         3,
         "pages 1 and 2, then the error, then the end"
     );
-    let ids = |p: &Result<dvs::Page<Product>, Error>| -> Vec<i64> {
-        p.as_ref().unwrap().items.iter().map(Product::id).collect()
+    let ids = |p: &Result<dvs::Page<dvs::Item<Product>>, Error>| -> Vec<i64> {
+        p.as_ref()
+            .unwrap()
+            .items
+            .iter()
+            .map(|i| i.as_ok().unwrap().id())
+            .collect()
     };
     assert_eq!(ids(&pages[0]), [30001, 30002]);
     assert_eq!(ids(&pages[1]), [30003, 30004]);
@@ -621,7 +640,7 @@ async fn a_rate_limited_read_is_retried_after_retry_after() {
         .unwrap();
     let elapsed = started.elapsed();
     assert_eq!(page.items.len(), 1);
-    assert_eq!(page.items[0].id.0, 1);
+    assert_eq!(page.items[0].as_ok().unwrap().id.0, 1);
     assert!(
         elapsed >= Duration::from_millis(950),
         "Retry-After: 1 honoured over the 10 ms backoff, waited {elapsed:?}"
@@ -2134,12 +2153,14 @@ async fn unknown_product_types_and_statuses_decode() {
         .await;
     let client = client(&server);
 
-    let items = client
-        .products(ProductFilter::new())
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let items = decoded(
+        client
+            .products(ProductFilter::new())
+            .unwrap()
+            .collect_all()
+            .await
+            .unwrap(),
+    );
     assert_eq!(items.len(), 2);
     assert!(matches!(items[0], Product::FixedValueRecharge(_)));
     assert_eq!(items[0].product_type(), ProductType::FixedValueRecharge);
@@ -2179,14 +2200,14 @@ async fn unknown_product_types_and_statuses_decode() {
 }
 
 #[tokio::test]
-async fn a_malformed_known_product_is_a_decode_error_naming_the_field() {
+async fn a_malformed_known_product_comes_back_as_malformed_and_the_page_decodes() {
     let server = MockServer::start().await;
     let mut bad = product(30002);
     bad["destination"]["amount"] = json!("10000");
     Mock::given(method("GET"))
         .and(path("/v1/products"))
         .respond_with(page_answer(
-            vec![product(30001), bad.clone()],
+            vec![product(30001), bad.clone(), product(30003)],
             Some(1),
             None,
             Some(1),
@@ -2195,27 +2216,33 @@ async fn a_malformed_known_product_is_a_decode_error_naming_the_field() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/products/30002"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(bad))
+        .respond_with(ResponseTemplate::new(200).set_body_json(bad.clone()))
         .mount(&server)
         .await;
     let client = client(&server);
 
-    let err = client
+    let items = client
         .products(ProductFilter::new())
         .unwrap()
         .collect_all()
         .await
-        .unwrap_err();
-    let Error::Decode { path, message } = &err else {
-        panic!("expected Decode, got {err:?}");
-    };
-    // `path` locates the product in the list (`[1]`); the field inside it
-    // is named by the message (the generated union decodes through a JSON
-    // value and reports the inner path as text).
-    let shown = format!("{path} {message}");
-    assert!(path.starts_with("[1]"), "the second product: {path}");
-    assert!(shown.contains("destination.amount"), "{shown}");
-    assert!(shown.contains("FIXED_VALUE_RECHARGE"), "{shown}");
+        .unwrap();
+    assert_eq!(items.len(), 3, "no item dropped");
+    assert_eq!(items[0].as_ok().map(Product::id), Some(30001));
+    assert_eq!(items[2].as_ok().map(Product::id), Some(30003));
+    let malformed = items[1].malformed().expect("the second product");
+    assert_eq!(*malformed.raw(), bad, "kept as sent");
+    assert_eq!(malformed.path(), "destination.amount");
+    assert!(
+        malformed.message().contains("FIXED_VALUE_RECHARGE"),
+        "{malformed}"
+    );
+    assert!(
+        !malformed.message().contains("10000"),
+        "no value quoted: {malformed}"
+    );
+    let err = items[1].clone().into_decoded().unwrap_err();
+    assert!(matches!(&err, Error::Decode { path, .. } if path == "destination.amount"));
     assert!(!err.is_retryable());
 
     let err = client.product(30002, None).await.unwrap_err();
@@ -2389,7 +2416,7 @@ async fn mobile_number_lookup_pages_through_the_body() {
     let found: Vec<(i64, bool)> = found
         .into_iter()
         .map(|o| {
-            let o = o.unwrap();
+            let o = ok(o.unwrap());
             (o.id.0, o.identified)
         })
         .collect();
@@ -2418,12 +2445,14 @@ async fn a_lookup_is_retried_like_a_read_and_defaults_to_100_per_page() {
         ]))
         .mount(&server)
         .await;
-    let found = client(&server)
-        .lookup_mobile_number(MOBILE)
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let found = decoded(
+        client(&server)
+            .lookup_mobile_number(MOBILE)
+            .unwrap()
+            .collect_all()
+            .await
+            .unwrap(),
+    );
     assert_eq!(found.len(), 1);
     let received = requests(&server).await;
     assert_eq!(received.len(), 2);
@@ -2459,12 +2488,14 @@ async fn transactions_list_sends_every_filter() {
         .operator(1528)
         .credit_party_mobile_number(MOBILE)
         .between(from, to);
-    let found: Vec<Transaction> = client(&server)
-        .transactions(filter)
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let found: Vec<Transaction> = decoded(
+        client(&server)
+            .transactions(filter)
+            .unwrap()
+            .collect_all()
+            .await
+            .unwrap(),
+    );
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].transaction_id(), Some(TX_ID));
 

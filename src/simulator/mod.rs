@@ -578,6 +578,20 @@ impl Simulator {
             .unwrap_or(0)
     }
 
+    /// Requests received so far, of every kind (rate limited ones included).
+    pub fn requests_received(&self) -> u64 {
+        self.shared
+            .requests_received
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Requests answered 429 (rate limit) so far.
+    pub fn requests_rate_limited(&self) -> u64 {
+        self.shared
+            .requests_rate_limited
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Every callback so far, in the order they were queued.
     pub fn callbacks(&self) -> Vec<CallbackRecord> {
         self.shared.lock().callbacks.clone()

@@ -69,6 +69,9 @@ pub(crate) struct Shared {
     pub(crate) shutdown: watch::Sender<bool>,
     pub(crate) runtime: tokio::runtime::Handle,
     pub(crate) http: reqwest::Client,
+    /// Requests received, and those of them answered 429.
+    pub(crate) requests_received: std::sync::atomic::AtomicU64,
+    pub(crate) requests_rate_limited: std::sync::atomic::AtomicU64,
 }
 
 /// Waits until the simulator is shut down.
@@ -122,6 +125,8 @@ impl Shared {
                 .timeout(Duration::from_secs(10))
                 .build()
                 .unwrap_or_default(),
+            requests_received: Default::default(),
+            requests_rate_limited: Default::default(),
         })
     }
 
@@ -144,6 +149,8 @@ impl Shared {
 
     /// Counts a request against its key's fixed window.
     pub(crate) fn rate_check(&self, key: &str) -> RateCheck {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.requests_received.fetch_add(1, Relaxed);
         let mut st = self.lock();
         let (limit, window) = (st.knobs.rate_limit, st.knobs.rate_window);
         let now = Instant::now();
@@ -153,6 +160,9 @@ impl Shared {
         }
         entry.1 = entry.1.saturating_add(1);
         let left = window.saturating_sub(now.duration_since(entry.0));
+        if entry.1 > limit {
+            self.requests_rate_limited.fetch_add(1, Relaxed);
+        }
         RateCheck {
             allowed: entry.1 <= limit,
             limit,

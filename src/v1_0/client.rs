@@ -5,7 +5,7 @@ use super::{Product, Transaction};
 use crate::convert::{self, n32, positive, to_raw};
 use crate::flows;
 use crate::{
-    validate, CallSettings, ClientBuilder, DiscoveryFilter, Error, ErrorCode, NewTransaction,
+    validate, CallSettings, ClientBuilder, DiscoveryFilter, Error, ErrorCode, Item, NewTransaction,
     Outcome, Paginator, ProductFilter, PromotionFilter, TransactionFilter,
 };
 use g::types;
@@ -21,7 +21,7 @@ use std::time::Duration;
 ///     .environment(Environment::Sandbox)
 ///     .credentials(Credentials::new("key", "secret"))
 ///     .build()?;
-/// let products = client.products(ProductFilter::new().country("GTM"))?.collect_all().await?;
+/// let (products, _malformed) = client.products(ProductFilter::new().country("GTM"))?.collect_split().await?;
 /// let tx = NewTransaction::new("order-1042", products[0].id())
 ///     .credit_party_mobile_number("+50212345100")
 ///     .auto_confirm(true);
@@ -98,7 +98,7 @@ impl Client {
     // ----- discovery -------------------------------------------------------
 
     /// Services.
-    pub fn services(&self) -> Paginator<types::Service> {
+    pub fn services(&self) -> Paginator<Item<types::Service>> {
         let raw = self.raw.clone();
         Paginator::new(move |page, per_page| {
             let raw = raw.clone();
@@ -113,7 +113,7 @@ impl Client {
     }
 
     /// Countries.
-    pub fn countries(&self) -> Paginator<types::Country> {
+    pub fn countries(&self) -> Paginator<Item<types::Country>> {
         let raw = self.raw.clone();
         Paginator::new(move |page, per_page| {
             let raw = raw.clone();
@@ -128,7 +128,10 @@ impl Client {
     }
 
     /// Operators (only `country_iso_code` filters this list in 1.0.0).
-    pub fn operators(&self, filter: DiscoveryFilter) -> Result<Paginator<types::Operator>, Error> {
+    pub fn operators(
+        &self,
+        filter: DiscoveryFilter,
+    ) -> Result<Paginator<Item<types::Operator>>, Error> {
         filter.validate()?;
         if filter.service_id.is_some() || filter.subservice_id.is_some() {
             return Err(unsupported("service_id"));
@@ -154,7 +157,7 @@ impl Client {
     pub fn promotions(
         &self,
         filter: PromotionFilter,
-    ) -> Result<Paginator<types::Promotion>, Error> {
+    ) -> Result<Paginator<Item<types::Promotion>>, Error> {
         filter.validate()?;
         if filter.language.is_some() {
             return Err(unsupported("language"));
@@ -189,7 +192,8 @@ impl Client {
     }
 
     /// Products, of every type; a type this crate does not know comes as
-    /// [`Product::Unknown`].
+    /// [`Product::Unknown`], and a product that does not decode as
+    /// [`Item::Malformed`] (the rest of its page decodes).
     ///
     /// ```no_run
     /// # async fn run(client: dvs::v1_0::Client) -> Result<(), dvs::Error> {
@@ -198,14 +202,17 @@ impl Client {
     ///     .products(dvs::ProductFilter::new().region("GT-GU"))?
     ///     .concurrency(4)
     ///     .items());
-    /// while let Some(product) = items.next().await {
-    ///     let product = product?;
-    ///     println!("{} {} {}", product.id(), product.product_type(), product.name());
+    /// while let Some(item) = items.next().await {
+    ///     match item? {
+    ///         dvs::Item::Ok(p) => println!("{} {} {}", p.id(), p.product_type(), p.name()),
+    ///         dvs::Item::Malformed(m) => eprintln!("skipped: {m}"),
+    ///         _ => {}
+    ///     }
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn products(&self, filter: ProductFilter) -> Result<Paginator<Product>, Error> {
+    pub fn products(&self, filter: ProductFilter) -> Result<Paginator<Item<Product>>, Error> {
         filter.validate()?;
         if filter.subservice_id.is_some() {
             return Err(unsupported("subservice_id"));

@@ -5,8 +5,8 @@ use super::{Product, Transaction};
 use crate::convert::{self, localized, n32, positive, to_raw};
 use crate::flows;
 use crate::{
-    validate, CallSettings, ClientBuilder, DiscoveryFilter, Error, ErrorCode, Localized, Mode,
-    NewTransaction, Outcome, Paginator, ProductFilter, PromotionFilter, TransactionFilter,
+    validate, CallSettings, ClientBuilder, DiscoveryFilter, Error, ErrorCode, Item, Localized,
+    Mode, NewTransaction, Outcome, Paginator, ProductFilter, PromotionFilter, TransactionFilter,
 };
 use g::types;
 use std::time::Duration;
@@ -60,7 +60,7 @@ impl CreditParty {
 ///     .environment(Environment::Sandbox)
 ///     .credentials(Credentials::new("key", "secret"))
 ///     .build()?;
-/// let products = client.products(ProductFilter::new().country("GTM"))?.collect_all().await?;
+/// let (products, _malformed) = client.products(ProductFilter::new().country("GTM"))?.collect_split().await?;
 /// let tx = NewTransaction::new("order-1042", products[0].id())
 ///     .credit_party_mobile_number("+50212345100")
 ///     .auto_confirm(true);
@@ -137,7 +137,10 @@ impl Client {
     // ----- discovery -------------------------------------------------------
 
     /// Services (only `country_iso_code` filters this list).
-    pub fn services(&self, filter: DiscoveryFilter) -> Result<Paginator<types::Service>, Error> {
+    pub fn services(
+        &self,
+        filter: DiscoveryFilter,
+    ) -> Result<Paginator<Item<types::Service>>, Error> {
         filter.validate()?;
         if filter.service_id.is_some() || filter.subservice_id.is_some() {
             return Err(Error::invalid(
@@ -163,7 +166,10 @@ impl Client {
     }
 
     /// Countries (filtered by service and subservice).
-    pub fn countries(&self, filter: DiscoveryFilter) -> Result<Paginator<types::Country>, Error> {
+    pub fn countries(
+        &self,
+        filter: DiscoveryFilter,
+    ) -> Result<Paginator<Item<types::Country>>, Error> {
         filter.validate()?;
         if filter.country_iso_code.is_some() {
             return Err(Error::invalid(
@@ -191,7 +197,10 @@ impl Client {
     }
 
     /// Operators.
-    pub fn operators(&self, filter: DiscoveryFilter) -> Result<Paginator<types::Operator>, Error> {
+    pub fn operators(
+        &self,
+        filter: DiscoveryFilter,
+    ) -> Result<Paginator<Item<types::Operator>>, Error> {
         filter.validate()?;
         let raw = self.raw.clone();
         Ok(Paginator::new(move |page, per_page| {
@@ -220,7 +229,7 @@ impl Client {
     pub fn promotions(
         &self,
         filter: PromotionFilter,
-    ) -> Result<Paginator<types::Promotion>, Error> {
+    ) -> Result<Paginator<Item<types::Promotion>>, Error> {
         filter.validate()?;
         let raw = self.raw.clone();
         Ok(Paginator::new(move |page, per_page| {
@@ -263,7 +272,10 @@ impl Client {
     }
 
     /// Active campaigns.
-    pub fn campaigns(&self, filter: PromotionFilter) -> Result<Paginator<types::Campaign>, Error> {
+    pub fn campaigns(
+        &self,
+        filter: PromotionFilter,
+    ) -> Result<Paginator<Item<types::Campaign>>, Error> {
         filter.validate()?;
         if filter.language.is_some() {
             return Err(Error::invalid("language", "campaigns are not localized"));
@@ -298,7 +310,8 @@ impl Client {
     }
 
     /// Products, of every type; a type this crate does not know comes as
-    /// [`Product::Unknown`].
+    /// [`Product::Unknown`], and a product that does not decode as
+    /// [`Item::Malformed`] (the rest of its page decodes).
     ///
     /// ```no_run
     /// # async fn run(client: dvs::v1_21::Client) -> Result<(), dvs::Error> {
@@ -307,14 +320,17 @@ impl Client {
     ///     .products(dvs::ProductFilter::new().region("GTM"))?
     ///     .concurrency(4)
     ///     .items());
-    /// while let Some(product) = items.next().await {
-    ///     let product = product?;
-    ///     println!("{} {} {}", product.id(), product.product_type(), product.name());
+    /// while let Some(item) = items.next().await {
+    ///     match item? {
+    ///         dvs::Item::Ok(p) => println!("{} {} {}", p.id(), p.product_type(), p.name()),
+    ///         dvs::Item::Malformed(m) => eprintln!("skipped: {m}"),
+    ///         _ => {}
+    ///     }
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn products(&self, filter: ProductFilter) -> Result<Paginator<Product>, Error> {
+    pub fn products(&self, filter: ProductFilter) -> Result<Paginator<Item<Product>>, Error> {
         filter.validate()?;
         let raw = self.raw.clone();
         Ok(Paginator::new(move |page, per_page| {
@@ -490,7 +506,7 @@ impl Client {
     pub fn lookup_mobile_number(
         &self,
         mobile_number: &str,
-    ) -> Result<Paginator<types::MobileNumberOperator>, Error> {
+    ) -> Result<Paginator<Item<types::MobileNumberOperator>>, Error> {
         validate::mobile_number("mobile_number", mobile_number)?;
         let raw = self.raw.clone();
         let number = mobile_number.to_string();
@@ -512,7 +528,7 @@ impl Client {
         product_id: i64,
         account_number: &str,
         account_qualifier: Option<&str>,
-    ) -> Result<Paginator<types::Statement>, Error> {
+    ) -> Result<Paginator<Item<types::Statement>>, Error> {
         positive("product_id", product_id)?;
         let mut base = CreditParty::AccountNumber {
             number: account_number.to_string(),
@@ -537,7 +553,7 @@ impl Client {
         &self,
         service_id: i64,
         party: &CreditParty,
-    ) -> Result<Paginator<types::CreditPartyBenefit>, Error> {
+    ) -> Result<Paginator<Item<types::CreditPartyBenefit>>, Error> {
         positive("service_id", service_id)?;
         let base = serde_json::json!({"service_id": service_id, "credit_party_identifier": party.to_json()?});
         let raw = self.raw.clone();
