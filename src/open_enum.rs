@@ -1,6 +1,31 @@
 //! String enums that stay open to values the vendor adds later.
 
-/// Declares a string enum with an `Unknown(String)` variant for values this
+/// A value an open enum does not know, kept as sent. It can only come from
+/// parsing (`From<&str>`, deserialization), so it never stands for a value
+/// the enum knows: `ProductType::from("FIXED_VALUE_RECHARGE")` is always
+/// `ProductType::FixedValueRecharge`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    /// Only the enums' parsers build one, for a value they do not know.
+    pub(crate) fn new(value: &str) -> Self {
+        Self(value.to_string())
+    }
+
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Declares a string enum with an `Unknown(UnknownValue)` variant for values this
 /// version of the crate does not know, with `as_str`, `Display`, `FromStr`
 /// (infallible), `From<&str>` and string (de)serialization.
 macro_rules! open_enum {
@@ -16,7 +41,7 @@ macro_rules! open_enum {
         pub enum $name {
             $( $(#[$vmeta])* $variant, )*
             /// A value this version of the crate does not know, kept as sent.
-            Unknown(String),
+            Unknown($crate::UnknownValue),
         }
 
         impl $name {
@@ -27,7 +52,7 @@ macro_rules! open_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $value, )*
-                    Self::Unknown(s) => s,
+                    Self::Unknown(s) => s.as_str(),
                 }
             }
 
@@ -41,7 +66,7 @@ macro_rules! open_enum {
             fn from(s: &str) -> Self {
                 match s {
                     $( $value => Self::$variant, )*
-                    other => Self::Unknown(other.to_string()),
+                    other => Self::Unknown($crate::UnknownValue::new(other)),
                 }
             }
         }

@@ -2177,7 +2177,12 @@ async fn unknown_product_types_and_statuses_decode() {
     assert_eq!(unknown.name(), "Airalo Europe 5 GB");
     assert_eq!(
         unknown.product_type(),
-        ProductType::Unknown("FIXED_VALUE_ESIM_PURCHASE".into())
+        ProductType::from("FIXED_VALUE_ESIM_PURCHASE")
+    );
+    // A known value is never `Unknown`, however it is made.
+    assert_eq!(
+        ProductType::from("FIXED_VALUE_RECHARGE"),
+        ProductType::FixedValueRecharge
     );
     assert!(!unknown.product_type().is_known());
     assert!(!unknown.is_ranged());
@@ -2194,7 +2199,7 @@ async fn unknown_product_types_and_statuses_decode() {
     );
     assert_eq!(
         t.detailed_status(),
-        Some(Status::Unknown("PENDING-REVIEW-MANUAL".into()))
+        Some(Status::from("PENDING-REVIEW-MANUAL"))
     );
     assert!(!t.is_final() && !t.is_success());
 }

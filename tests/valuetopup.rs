@@ -243,7 +243,7 @@ async fn every_operation_sends_the_documented_request() {
         vec![
             ResponseCode::Success,
             ResponseCode::InProgress,
-            ResponseCode::Unknown("017".into())
+            ResponseCode::from("017")
         ]
     );
     assert_eq!(
@@ -547,11 +547,7 @@ async fn failure_codes_are_errors_with_code_and_message() {
     };
     assert_eq!(
         (*status, code, message.as_str()),
-        (
-            Some(200),
-            &ResponseCode::Unknown("017".into()),
-            "Account suspended"
-        )
+        (Some(200), &ResponseCode::from("017"), "Account suspended")
     );
     assert_eq!(correlation_id, &None);
     assert!(code.is_failure() && !e.is_retryable() && !e.outcome_unknown());
