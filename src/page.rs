@@ -213,7 +213,9 @@ impl<T: Send + 'static> Paginator<T> {
                     // core; `buffered` keeps them in page order.
                     stream::iter((u64::from(start_page) + 1)..=last)
                         .map(move |n| {
-                            let page = tokio::spawn(fetch(n as u32, per_page));
+                            // Dropping the stream drops the handles, which
+                            // stops the fetches (and their retries) ahead.
+                            let page = AbortOnDrop(tokio::spawn(fetch(n as u32, per_page)));
                             async move {
                                 page.await.unwrap_or_else(|e| {
                                     Err(Error::Transport {
@@ -285,6 +287,26 @@ impl<T: Send + 'static> Paginator<Item<T>> {
             }
         }
         Ok((decoded, malformed))
+    }
+}
+
+/// A spawned page fetch that is cancelled when its handle is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
     }
 }
 
