@@ -53,8 +53,9 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// A page from its items and the response headers.
-    pub fn from_parts(items: Vec<T>, headers: &reqwest::header::HeaderMap) -> Self {
+    /// A page from its items and the response headers (crate-internal: the
+    /// public API carries no HTTP library's types).
+    pub(crate) fn from_parts(items: Vec<T>, headers: &reqwest::header::HeaderMap) -> Self {
         Self {
             items,
             page: header_u64(headers, "x-page"),
