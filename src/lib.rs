@@ -20,6 +20,7 @@ mod product;
 mod raw;
 mod shared_ops;
 mod status;
+mod tls;
 mod transaction;
 mod transport;
 mod validate;
