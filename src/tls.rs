@@ -106,4 +106,23 @@ mod tests {
         #[cfg(feature = "simulator")]
         assert!(client_builder_lenient().build().is_ok());
     }
+
+    /// The rustls set-up, also when `native-tls` takes precedence.
+    #[cfg(feature = "rustls")]
+    #[test]
+    fn the_ring_configuration_builds_a_client() {
+        for roots in [Roots::Platform, Roots::None] {
+            let config = ring_config::config(roots).expect("a configuration");
+            let alpn: Vec<&[u8]> = config.alpn_protocols.iter().map(Vec::as_slice).collect();
+            if cfg!(feature = "http2") {
+                assert_eq!(alpn, [&b"h2"[..], b"http/1.1"]);
+            } else {
+                assert_eq!(alpn, [b"http/1.1"]);
+            }
+            let client = reqwest::Client::builder()
+                .tls_backend_preconfigured(config)
+                .build();
+            assert!(client.is_ok(), "{client:?}");
+        }
+    }
 }
