@@ -221,17 +221,15 @@ impl<C: FromConfig> ClientBuilder<C> {
                 "https needs the `rustls` or the `native-tls` feature",
             ));
         }
-        let transport = |source| Error::Transport {
-            outcome: crate::Outcome::NotApplicable,
-            source,
-        };
-        let http = crate::tls::client_builder()
-            .map_err(transport)?
+        let http = crate::tls::http_client_builder()?
             .default_headers(headers)
             .user_agent(self.user_agent)
             .connect_timeout(self.connect_timeout)
             .build()
-            .map_err(|e| transport(Box::new(e)))?;
+            .map_err(|e| Error::Transport {
+                outcome: crate::Outcome::NotApplicable,
+                source: Box::new(e),
+            })?;
         let settings = CallSettings::new(self.timeouts, self.retry, self.min_interval);
         Ok(C::from_parts(base_url, http, settings))
     }

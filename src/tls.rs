@@ -15,6 +15,28 @@ pub(crate) const HTTPS: bool = cfg!(any(feature = "rustls", feature = "native-tl
 /// The error of a TLS set-up that could not be made.
 pub(crate) type SetupError = Box<dyn std::error::Error + Send + Sync>;
 
+/// A `reqwest` client builder with the crate's TLS set-up, for an HTTP client
+/// of your own, such as the one a raw client takes
+/// (`raw::Client::new_with_client`).
+///
+/// With the `rustls` feature reqwest has no crypto provider of its own: a
+/// client made by `reqwest::Client::builder()` directly (and the generated
+/// `raw::Client::new`, which makes one) panics unless the application has
+/// installed a process-wide rustls provider, for example with
+/// `rustls::crypto::ring::default_provider().install_default()`. Clients
+/// from this builder carry their own.
+///
+/// # Errors
+///
+/// [`Error::Transport`](crate::Error::Transport) when the platform's
+/// certificate roots cannot be loaded.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, crate::Error> {
+    client_builder().map_err(|source| crate::Error::Transport {
+        outcome: crate::Outcome::NotApplicable,
+        source,
+    })
+}
+
 /// A `reqwest` client builder carrying the crate's TLS set-up. Fails when the
 /// platform's certificate roots cannot be loaded.
 pub(crate) fn client_builder() -> Result<reqwest::ClientBuilder, SetupError> {
