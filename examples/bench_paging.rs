@@ -178,7 +178,7 @@ async fn main() {
     // 2. Per-call overhead, no added latency.
     let server = serve(Duration::ZERO);
     let client = make_client(&server);
-    let http = reqwest::Client::new();
+    let http = dvs::http_client_builder().unwrap().build().unwrap();
     let url = format!("{}/v1/products?page=1&per_page=100", server.uri());
     const CALLS: usize = 300;
     let paginator = client.products(dvs::ProductFilter::new()).unwrap();

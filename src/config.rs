@@ -201,7 +201,9 @@ impl<C: FromConfig> ClientBuilder<C> {
         self
     }
 
-    /// Builds the client: one connection pool, rustls with TLS 1.2 or newer.
+    /// Builds the client: one connection pool; TLS 1.2 or newer through rustls
+    /// (ring provider, the platform's roots) or, with the `native-tls`
+    /// feature, the platform's TLS library.
     pub fn build(self) -> Result<C, Error> {
         let base_url = self.environment.base_url().to_string();
         let parsed = reqwest::Url::parse(&base_url)
@@ -213,11 +215,16 @@ impl<C: FromConfig> ClientBuilder<C> {
         if let Some(credentials) = &self.credentials {
             headers.insert(reqwest::header::AUTHORIZATION, credentials.header()?);
         }
-        let http = reqwest::Client::builder()
+        if parsed.scheme() == "https" && !crate::tls::HTTPS {
+            return Err(Error::invalid(
+                "base_url",
+                "https needs the `rustls` or the `native-tls` feature",
+            ));
+        }
+        let http = crate::tls::http_client_builder()?
             .default_headers(headers)
             .user_agent(self.user_agent)
             .connect_timeout(self.connect_timeout)
-            .tls_version_min(reqwest::tls::Version::TLS_1_2)
             .build()
             .map_err(|e| Error::Transport {
                 outcome: crate::Outcome::NotApplicable,

@@ -20,6 +20,7 @@ mod product;
 mod raw;
 mod shared_ops;
 mod status;
+mod tls;
 mod transaction;
 mod transport;
 mod validate;
@@ -34,6 +35,7 @@ pub use page::{Page, Paginator, RateLimit};
 pub use pin::Pin;
 pub use product::{Amount, AmountValue, BenefitType, CalculationMode, ProductType};
 pub use status::{Status, StatusClass};
+pub use tls::http_client_builder;
 pub use transaction::{Mode, NewTransaction};
 pub use transport::{CallSettings, RetryPolicy, Timeouts};
 

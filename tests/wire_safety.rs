@@ -373,7 +373,7 @@ async fn simulator_lists() -> Vec<(&'static str, Vec<Value>)> {
     let sim = dvs::simulator::Simulator::start(dvs::simulator::SimulatorConfig::default())
         .await
         .unwrap();
-    let http = reqwest::Client::new();
+    let http = dvs::http_client_builder().unwrap().build().unwrap();
     let mut out = Vec::new();
     for list in [
         "services",

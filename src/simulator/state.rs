@@ -120,7 +120,7 @@ impl Shared {
             wake: Notify::new(),
             shutdown: watch::Sender::new(false),
             runtime: tokio::runtime::Handle::current(),
-            http: reqwest::Client::builder()
+            http: crate::tls::client_builder_lenient()
                 .no_proxy()
                 .timeout(Duration::from_secs(10))
                 .build()

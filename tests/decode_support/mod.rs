@@ -54,7 +54,8 @@ pub fn authed_http() -> reqwest::Client {
             .unwrap();
     auth.set_sensitive(true);
     headers.insert(reqwest::header::AUTHORIZATION, auth);
-    reqwest::Client::builder()
+    dvs::http_client_builder()
+        .unwrap()
         .default_headers(headers)
         .build()
         .unwrap()

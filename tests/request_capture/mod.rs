@@ -55,7 +55,8 @@ pub fn http_client() -> reqwest::Client {
     auth.set_sensitive(true);
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::AUTHORIZATION, auth);
-    reqwest::Client::builder()
+    dvs::http_client_builder()
+        .unwrap()
         .default_headers(headers)
         .build()
         .unwrap()

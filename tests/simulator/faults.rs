@@ -57,7 +57,8 @@ async fn connection_dropped_after_the_create_was_recorded() {
     let (sim, api) = support::start(support::config()).await;
     let product = gtm_recharge(&api).await;
     sim.drop_next_creates(1);
-    let http = reqwest::Client::builder()
+    let http = dvs::http_client_builder()
+        .unwrap()
         .no_proxy()
         .timeout(Duration::from_secs(5))
         .build()

@@ -48,7 +48,11 @@ async fn a_plain_http_client_lists_and_transacts() {
     .await
     .unwrap();
     let client = Foreign {
-        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+        http: dvs::http_client_builder()
+            .unwrap()
+            .no_proxy()
+            .build()
+            .unwrap(),
         base: sim.base_url(),
         key: "my-own-key".into(),
         secret: "my-own-secret".into(),
@@ -158,7 +162,11 @@ async fn a_plain_http_client_looks_up_a_number_in_the_path() {
         .await
         .unwrap();
     let client = Foreign {
-        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+        http: dvs::http_client_builder()
+            .unwrap()
+            .no_proxy()
+            .build()
+            .unwrap(),
         base: sim.base_url(),
         key: "my-own-key".into(),
         secret: "my-own-secret".into(),

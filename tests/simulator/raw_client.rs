@@ -15,7 +15,8 @@ pub fn raw_client(sim: &Simulator) -> raw::Client {
     let mut auth = reqwest::header::HeaderValue::from_str(&sim.authorization()).unwrap();
     auth.set_sensitive(true);
     headers.insert(reqwest::header::AUTHORIZATION, auth);
-    let http = reqwest::Client::builder()
+    let http = dvs::http_client_builder()
+        .unwrap()
         .no_proxy()
         .default_headers(headers)
         .build()

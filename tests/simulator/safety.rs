@@ -197,7 +197,11 @@ impl Drop for Proxy {
 
 /// Sends `request` upstream and returns the raw HTTP/1.1 answer to relay.
 async fn forward(upstream: SocketAddr, request: &Request) -> Vec<u8> {
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = dvs::http_client_builder()
+        .unwrap()
+        .no_proxy()
+        .build()
+        .unwrap();
     let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap();
     let mut outgoing = http.request(method, format!("http://{upstream}{}", request.target));
     for (k, v) in &request.headers {

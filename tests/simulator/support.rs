@@ -360,7 +360,11 @@ pub struct Api {
 impl Api {
     pub fn new(sim: &Simulator) -> Self {
         Self {
-            http: reqwest::Client::builder().no_proxy().build().unwrap(),
+            http: dvs::http_client_builder()
+                .unwrap()
+                .no_proxy()
+                .build()
+                .unwrap(),
             base: sim.base_url(),
             auth: sim.authorization(),
             seen: Mutex::new(BTreeSet::new()),

@@ -51,6 +51,10 @@ impl Progress {
 pub fn download(url: &str, progress: &Progress) -> Result<String, String> {
     progress.step(&format!("downloading {url}"));
     let offline_hint = "offline? take the spec from a file with --from-file PATH";
+    // TLS runs on rustls with the ring provider; this command owns its
+    // process, so the provider is installed process-wide (a second install
+    // is refused and changes nothing).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::blocking::Client::builder()
         .connect_timeout(Duration::from_secs(15))
         .timeout(Duration::from_secs(120))
