@@ -142,7 +142,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Available and held amount per unit.
-async fn balances(client: &Client) -> Result<BTreeMap<String, (f64, f64)>, dvs::Error> {
+async fn balances(
+    client: &Client,
+) -> Result<BTreeMap<String, (dvs::Decimal, dvs::Decimal)>, dvs::Error> {
     Ok(client
         .balances()
         .collect_all()

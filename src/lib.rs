@@ -29,7 +29,9 @@ pub use error::{ApiErrorItem, Error, ErrorCode, ExistingTransaction, Outcome};
 pub use filters::{DiscoveryFilter, ProductFilter, PromotionFilter, TransactionFilter};
 pub use page::{Page, Paginator, RateLimit};
 pub use pin::Pin;
-pub use product::{Amount, AmountValue, BenefitType, CalculationMode, ProductType};
+pub use product::{Amount, AmountRange, AmountValue, BenefitType, CalculationMode, ProductType};
+/// The exact decimal type of every amount, price, fee and rate.
+pub use rust_decimal::Decimal;
 pub use status::{Status, StatusClass};
 pub use transaction::{Mode, NewTransaction};
 pub use transport::{CallSettings, RetryPolicy, Timeouts};

@@ -53,7 +53,7 @@ type TxResult =
 ///     .credentials(dvs::Credentials::new("user", "password"))
 ///     .build()?;
 /// println!("{:?}", client.balance().await?);
-/// match client.top_up(&TopUp::new(3101, 10.0, "18761234567").correlation_id("order-42")).await? {
+/// match client.top_up(&TopUp::new(3101, dvs::Decimal::TEN, "18761234567").correlation_id("order-42")).await? {
 ///     PurchaseOutcome::Completed(p) => {
 ///         if let Some(Delivery::TopUp(t)) = p.delivery() {
 ///             println!("delivered {:?} {:?}", t.local_currency_amount, t.destination_currency);
@@ -392,7 +392,7 @@ impl Client {
     /// ```no_run
     /// # async fn run(client: dvs::valuetopup::Client) -> Result<(), dvs::Error> {
     /// use dvs::valuetopup::TopUp;
-    /// let outcome = client.top_up(&TopUp::new(3101, 10.0, "18761234567")).await?;
+    /// let outcome = client.top_up(&TopUp::new(3101, dvs::Decimal::TEN, "18761234567")).await?;
     /// println!("correlationId {}", outcome.correlation_id());
     /// # Ok(())
     /// # }
@@ -469,7 +469,7 @@ impl Client {
     pub async fn estimate_cost(
         &self,
         sku_id: i32,
-        amount: f64,
+        amount: rust_decimal::Decimal,
         currency: Option<&str>,
     ) -> Result<types::CostEstimate, Error> {
         validate::id("sku_id", sku_id)?;
