@@ -504,6 +504,17 @@ async fn balance_sign_is_explicit() {
         ),
         (json!(1200), Balance::Credit { owed: dec!(1200.0) }),
         (json!(0), Balance::Zero),
+        // Exact from the number's text, beyond what a binary float holds.
+        (
+            serde_json::from_str("-12345678901234567890.12").unwrap(),
+            Balance::Prepaid {
+                available: dec!(12345678901234567890.12),
+            },
+        ),
+        (
+            serde_json::from_str("0.1").unwrap(),
+            Balance::Credit { owed: dec!(0.1) },
+        ),
     ] {
         server.reset().await;
         Mock::given(path("/api/v2/account/balance"))
