@@ -154,7 +154,7 @@ impl ApiError {
 ///     .catalog_size(500)
 ///     .time_factor(0.001)
 ///     .credentials("my-key", "my-secret")
-///     .starting_balance(250.0)
+///     .starting_balance(dvs::Decimal::from(250))
 ///     .rate_limit(100, Duration::from_secs(1));
 /// # let _ = config;
 /// ```
