@@ -76,6 +76,7 @@ pub enum AmountValue {
 /// use dvs::{AmountRange, Decimal};
 /// let range = AmountRange::new(Some(Decimal::new(775, 2)), Some(Decimal::from(775)), Some(Decimal::ONE));
 /// assert!(range.check(Decimal::new(875, 2)).is_ok()); // 8.75
+/// assert!(range.check(Decimal::from(775)).is_ok()); // the maximum
 /// let err = range.check(Decimal::from(25)).unwrap_err().to_string();
 /// assert!(err.contains("7.75") && err.contains("775") && err.contains("step 1"), "{err}");
 /// ```
@@ -101,7 +102,8 @@ impl AmountRange {
     }
 
     /// Whether DVS would accept `amount` for this range: at least `min`, at
-    /// most `max`, and `min` plus a whole number of `increment`s. The error
+    /// most `max`, and `min` plus a whole number of `increment`s, or `max`
+    /// itself (both bounds are inclusive). The error
     /// ([`Error::InvalidInput`]) names the range.
     pub fn check(&self, amount: Decimal) -> Result<(), Error> {
         self.check_field("amount", amount)
@@ -120,7 +122,8 @@ impl AmountRange {
                 return refuse(format!("{amount} is above the maximum {max}"));
             }
         }
-        if let Some(step) = self.increment.filter(|s| *s > Decimal::ZERO) {
+        let at_max = self.max == Some(amount);
+        if let Some(step) = self.increment.filter(|s| *s > Decimal::ZERO && !at_max) {
             let base = self.min.unwrap_or(Decimal::ZERO);
             // Exact: decimal subtraction and remainder do not round here.
             if !((amount - base) % step).is_zero() {

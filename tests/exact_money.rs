@@ -236,7 +236,8 @@ fn ranged_product() -> Value {
 #[test]
 fn a_range_accepts_min_plus_whole_steps_only() {
     let range = AmountRange::new(Some(dec!(7.75)), Some(dec!(775)), Some(dec!(1)));
-    for ok in [dec!(7.75), dec!(8.75), dec!(774.75), dec!(7.750)] {
+    // The maximum is inclusive even off the steps.
+    for ok in [dec!(7.75), dec!(8.75), dec!(774.75), dec!(775), dec!(7.750)] {
         assert!(range.check(ok).is_ok(), "{ok}");
     }
     let err = range.check(dec!(25)).unwrap_err();
@@ -252,8 +253,10 @@ fn a_range_accepts_min_plus_whole_steps_only() {
     for (bad, why) in [
         (dec!(7.74), "below the minimum 7.75"),
         (dec!(775.75), "above the maximum 775"),
-        // 775 is the maximum but not 7.75 plus whole steps.
-        (dec!(775), "(775 - 7.75) is not a multiple of the step 1"),
+        (
+            dec!(774.5),
+            "(774.5 - 7.75) is not a multiple of the step 1",
+        ),
         (dec!(8.7500001), "is not a multiple"),
     ] {
         let reason = range.check(bad).unwrap_err().to_string();

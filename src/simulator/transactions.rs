@@ -515,10 +515,13 @@ pub(crate) fn price(
                         "Requested product unit is invalid",
                     ));
                 }
-                // Exact: a destination is `min` plus a whole number of steps.
+                // Exact: a destination is `min` plus a whole number of
+                // steps, or `max` (both bounds are inclusive).
                 if dst.amount < min
                     || dst.amount > max
-                    || (!inc.is_zero() && !((dst.amount - min) % inc).is_zero())
+                    || (dst.amount != max
+                        && !inc.is_zero()
+                        && !((dst.amount - min) % inc).is_zero())
                 {
                     return Err(ApiError::new(
                         ErrorCode::AmountOutOfRange,

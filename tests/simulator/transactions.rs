@@ -436,8 +436,9 @@ async fn ranged_products_take_an_amount_within_range() {
         .await;
     let id = &p["id"];
     let unit = p["destination"]["unit"].as_str().unwrap();
-    let min = p["destination"]["amount"]["min"].as_f64().unwrap();
-    let max = p["destination"]["amount"]["max"].as_f64().unwrap();
+    let min = support::exact(&p["destination"]["amount"]["min"]);
+    let max = support::exact(&p["destination"]["amount"]["max"]);
+    let step = support::exact(&p["destination"]["amount"]["increment"]);
     let number = gtm_number("100");
     let body = |ext: &str, extra: serde_json::Value| {
         let mut b = json!({"external_id": ext, "product_id": id, "auto_confirm": true,
@@ -453,7 +454,7 @@ async fn ranged_products_take_an_amount_within_range() {
     api.create(body(
         "r-1",
         json!({"calculation_mode": "DESTINATION_AMOUNT",
-        "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": max + 1000.0}}),
+        "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": max + dec!(1000)}}),
     ))
     .await
     .expect_error(400, 1003002);
@@ -468,13 +469,35 @@ async fn ranged_products_take_an_amount_within_range() {
         .create(body(
             "r-3",
             json!({"calculation_mode": "DESTINATION_AMOUNT",
-            "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": min + 10.0}}),
+            "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": min + step * dec!(10)}}),
         ))
         .await
         .expect(201);
     assert_eq!(
-        r.body["adjusted_values"]["destination"]["amount"].as_f64(),
-        Some(min + 10.0)
+        support::exact(&r.body["adjusted_values"]["destination"]["amount"]),
+        min + step * dec!(10)
+    );
+    // Off the steps: refused, exactly (no float tolerance lets it through).
+    api.create(body(
+        "r-5",
+        json!({"calculation_mode": "DESTINATION_AMOUNT",
+        "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": min + step / dec!(2)}}),
+    ))
+    .await
+    .expect_error(400, 1003002);
+    // The maximum is inclusive, on the steps or not.
+    assert!(!((max - min) % step).is_zero(), "{min}..={max} step {step}");
+    let r = api
+        .create(body(
+            "r-6",
+            json!({"calculation_mode": "DESTINATION_AMOUNT",
+            "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": max}}),
+        ))
+        .await
+        .expect(201);
+    assert_eq!(
+        r.body["adjusted_values"]["destination"]["amount"].to_string(),
+        max.to_string()
     );
     let r = api
         .create(body(
@@ -488,15 +511,13 @@ async fn ranged_products_take_an_amount_within_range() {
         r.body["requested_values"]["source"]["amount"].as_f64(),
         Some(5.0)
     );
-    let dest = r.body["adjusted_values"]["destination"]["amount"]
-        .as_f64()
-        .unwrap();
+    let dest = support::exact(&r.body["adjusted_values"]["destination"]["amount"]);
     assert!(dest >= min && dest <= max);
     let id = r.body["id"].as_i64().unwrap();
     sim.wait_final(id, WAIT).await.unwrap();
     // The transaction carries a fixed benefit at the chosen amount.
     let tx = api.transaction(id).await;
-    assert_eq!(tx["benefits"][0]["amount"]["base"].as_f64(), Some(dest));
+    assert_eq!(support::exact(&tx["benefits"][0]["amount"]["base"]), dest);
 }
 
 #[tokio::test]
