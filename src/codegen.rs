@@ -63,6 +63,23 @@ pub fn generate(
     if spec.pointer("/components/schemas/TransactionPin").is_some() {
         settings.with_replacement("TransactionPin", "crate::Pin", std::iter::empty());
     }
+    // Amounts, prices, fees and rates: exact decimals, never binary floats.
+    let decimal = format!(
+        "/components/schemas/{}",
+        crate::normalize::DECIMAL_COMPONENT
+    );
+    if spec.pointer(&decimal).is_some() {
+        settings.with_replacement(
+            crate::normalize::DECIMAL_COMPONENT,
+            "::rust_decimal::Decimal",
+            [
+                progenitor::TypeImpl::Display,
+                progenitor::TypeImpl::FromStr,
+                progenitor::TypeImpl::Default,
+            ]
+            .into_iter(),
+        );
+    }
     for union in &unions {
         settings.with_replacement(
             &union.name,

@@ -33,7 +33,9 @@ pub use item::{Item, Malformed};
 pub use open_enum::UnknownValue;
 pub use page::{Page, Paginator, RateLimit};
 pub use pin::Pin;
-pub use product::{Amount, AmountValue, BenefitType, CalculationMode, ProductType};
+pub use product::{Amount, AmountRange, AmountValue, BenefitType, CalculationMode, ProductType};
+/// The exact decimal type of every amount, price, fee and rate.
+pub use rust_decimal::Decimal;
 pub use status::{Status, StatusClass};
 pub use tls::http_client_builder;
 pub use transaction::{Mode, NewTransaction};

@@ -1,6 +1,8 @@
 //! What every product has, across product types and API versions.
 
 use crate::open_enum::open_enum;
+use crate::Error;
+use rust_decimal::Decimal;
 use serde_json::Value;
 
 open_enum! {
@@ -62,16 +64,88 @@ impl ProductType {
 #[non_exhaustive]
 pub enum AmountValue {
     /// A fixed amount.
-    Fixed(f64),
-    /// Any amount in `min..=max`, in steps of `increment` when given.
-    Range {
-        /// Smallest amount.
-        min: Option<f64>,
-        /// Largest amount.
-        max: Option<f64>,
-        /// Step between amounts.
-        increment: Option<f64>,
-    },
+    Fixed(Decimal),
+    /// Any amount the range accepts.
+    Range(AmountRange),
+}
+
+/// The amounts a ranged product accepts: `min..=max`, in steps of
+/// `increment` from `min` when DVS gives one.
+///
+/// ```
+/// use dvs::{AmountRange, Decimal};
+/// let range = AmountRange::new(Some(Decimal::new(775, 2)), Some(Decimal::from(775)), Some(Decimal::ONE));
+/// assert!(range.check(Decimal::new(875, 2)).is_ok()); // 8.75
+/// assert!(range.check(Decimal::from(775)).is_ok()); // the maximum
+/// let err = range.check(Decimal::from(25)).unwrap_err().to_string();
+/// assert!(err.contains("7.75") && err.contains("775") && err.contains("step 1"), "{err}");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct AmountRange {
+    /// Smallest amount.
+    pub min: Option<Decimal>,
+    /// Largest amount.
+    pub max: Option<Decimal>,
+    /// Step between amounts, counted from `min`.
+    pub increment: Option<Decimal>,
+}
+
+impl AmountRange {
+    /// A range; a bound or step that is `None` is not checked.
+    pub fn new(min: Option<Decimal>, max: Option<Decimal>, increment: Option<Decimal>) -> Self {
+        Self {
+            min,
+            max,
+            increment,
+        }
+    }
+
+    /// Whether DVS would accept `amount` for this range: at least `min`, at
+    /// most `max`, and `min` plus a whole number of `increment`s, or `max`
+    /// itself (both bounds are inclusive). The error
+    /// ([`Error::InvalidInput`]) names the range.
+    pub fn check(&self, amount: Decimal) -> Result<(), Error> {
+        self.check_field("amount", amount)
+    }
+
+    pub(crate) fn check_field(&self, field: &'static str, amount: Decimal) -> Result<(), Error> {
+        let refuse =
+            |why: String| Err(Error::invalid(field, format!("{why}: the range is {self}")));
+        if let Some(min) = self.min {
+            if amount < min {
+                return refuse(format!("{amount} is below the minimum {min}"));
+            }
+        }
+        if let Some(max) = self.max {
+            if amount > max {
+                return refuse(format!("{amount} is above the maximum {max}"));
+            }
+        }
+        let at_max = self.max == Some(amount);
+        if let Some(step) = self.increment.filter(|s| *s > Decimal::ZERO && !at_max) {
+            let base = self.min.unwrap_or(Decimal::ZERO);
+            // Exact: decimal subtraction and remainder do not round here.
+            if !((amount - base) % step).is_zero() {
+                return refuse(format!(
+                    "({amount} - {base}) is not a multiple of the step {step}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for AmountRange {
+    /// `7.75..=775 (step 1)`; `?` for a bound DVS did not give.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = |v: Option<Decimal>| v.map_or("?".to_string(), |v| v.to_string());
+        write!(f, "{}..={}", n(self.min), n(self.max))?;
+        match self.increment {
+            Some(step) => write!(f, " (step {step})"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A product's source (what the sender pays) or destination (what the
@@ -90,16 +164,12 @@ pub struct Amount {
 impl std::fmt::Display for Amount {
     /// `39 GTQ`, or `7.75..=775 GTQ (step 1)` for a range.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = |v: Option<f64>| v.map_or("?".to_string(), |v| v.to_string());
         match &self.value {
             AmountValue::Fixed(v) => write!(f, "{v} {}", self.unit),
-            AmountValue::Range {
-                min,
-                max,
-                increment,
-            } => {
-                write!(f, "{}..={} {}", n(*min), n(*max), self.unit)?;
-                match increment {
+            AmountValue::Range(r) => {
+                let n = |v: Option<Decimal>| v.map_or("?".to_string(), |v| v.to_string());
+                write!(f, "{}..={} {}", n(r.min), n(r.max), self.unit)?;
+                match r.increment {
                     Some(step) => write!(f, " (step {step})"),
                     None => Ok(()),
                 }
@@ -108,18 +178,36 @@ impl std::fmt::Display for Amount {
     }
 }
 
+/// The exact value of a JSON number, from its text (`7.75`, `1e-7`, or 20
+/// digits and more, as far as [`Decimal`] reaches).
+pub(crate) fn decimal(v: &Value) -> Option<Decimal> {
+    let Value::Number(n) = v else { return None };
+    let text = n.to_string();
+    Decimal::from_str_exact(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .ok()
+}
+
 impl Amount {
+    /// The range, for a ranged amount.
+    pub fn range(&self) -> Option<&AmountRange> {
+        match &self.value {
+            AmountValue::Range(r) => Some(r),
+            AmountValue::Fixed(_) => None,
+        }
+    }
+
     /// Reads an amount object (`{unit_type, unit, amount}` where `amount` is
     /// a number or a `{min, max, increment}` range).
     pub(crate) fn from_json(v: &Value) -> Option<Self> {
         let amount = v.get("amount")?;
         let value = match amount {
-            Value::Number(n) => AmountValue::Fixed(n.as_f64()?),
-            Value::Object(r) => AmountValue::Range {
-                min: r.get("min").and_then(Value::as_f64),
-                max: r.get("max").and_then(Value::as_f64),
-                increment: r.get("increment").and_then(Value::as_f64),
-            },
+            Value::Number(_) => AmountValue::Fixed(decimal(amount)?),
+            Value::Object(r) => AmountValue::Range(AmountRange {
+                min: r.get("min").and_then(decimal),
+                max: r.get("max").and_then(decimal),
+                increment: r.get("increment").and_then(decimal),
+            }),
             _ => return None,
         };
         Some(Self {
@@ -259,6 +347,17 @@ macro_rules! product_accessors {
                             .collect()
                     })
                     .unwrap_or_default()
+            }
+
+            /// A transaction of this product, with your reference
+            /// `external_id`, that refuses before sending an amount outside
+            /// the product's ranges (see
+            /// [`NewTransaction::destination_range`](crate::NewTransaction::destination_range)).
+            pub fn new_transaction(&self, external_id: impl Into<String>) -> $crate::NewTransaction {
+                let range = |a: Option<$crate::Amount>| a.and_then(|a| a.range().copied());
+                $crate::NewTransaction::new(external_id, self.id())
+                    .source_range(range(self.source()))
+                    .destination_range(range(self.destination()))
             }
 
             /// True when the crate does not know this product's type.

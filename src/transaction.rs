@@ -1,6 +1,8 @@
 //! Creating transactions: the request, validated before it is sent.
 
-use crate::{validate, CalculationMode, Error};
+use crate::product::decimal;
+use crate::{validate, AmountRange, CalculationMode, Error};
+use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 /// The party objects of a transaction request and the fields DVS defines
@@ -58,8 +60,10 @@ pub struct NewTransaction {
     product_id: i64,
     auto_confirm: bool,
     calculation_mode: Option<CalculationMode>,
-    source: Option<(String, String, f64)>,
-    destination: Option<(String, String, f64)>,
+    source: Option<(String, String, Decimal)>,
+    destination: Option<(String, String, Decimal)>,
+    source_range: Option<AmountRange>,
+    destination_range: Option<AmountRange>,
     callback_url: Option<String>,
     parties: Map<String, Value>,
 }
@@ -75,6 +79,8 @@ impl NewTransaction {
             calculation_mode: None,
             source: None,
             destination: None,
+            source_range: None,
+            destination_range: None,
             callback_url: None,
             parties: Map::new(),
         }
@@ -98,16 +104,41 @@ impl NewTransaction {
     }
 
     /// For a ranged product: the sender pays `amount` of `unit` (e.g. `USD`).
-    pub fn source_amount(mut self, unit: impl Into<String>, amount: f64) -> Self {
+    pub fn source_amount(mut self, unit: impl Into<String>, amount: Decimal) -> Self {
         self.calculation_mode = Some(CalculationMode::SourceAmount);
         self.source = Some(("CURRENCY".into(), unit.into(), amount));
         self
     }
 
     /// For a ranged product: the beneficiary gets `amount` of `unit`.
-    pub fn destination_amount(mut self, unit: impl Into<String>, amount: f64) -> Self {
+    ///
+    /// ```
+    /// use dvs::{AmountRange, Decimal, NewTransaction};
+    /// let range = AmountRange::new(Some(Decimal::new(775, 2)), Some(Decimal::from(775)), Some(Decimal::ONE));
+    /// let tx = NewTransaction::new("order-1", 7).credit_party_mobile_number("+50212345100")
+    ///     .destination_range(Some(range));
+    /// assert!(tx.clone().destination_amount("GTQ", Decimal::new(875, 2)).validate().is_ok());
+    /// assert!(tx.destination_amount("GTQ", Decimal::from(25)).validate().is_err());
+    /// ```
+    pub fn destination_amount(mut self, unit: impl Into<String>, amount: Decimal) -> Self {
         self.calculation_mode = Some(CalculationMode::DestinationAmount);
         self.destination = Some(("CURRENCY".into(), unit.into(), amount));
+        self
+    }
+
+    /// The range the product accepts for the source amount:
+    /// [`NewTransaction::validate`], and so every create, refuses a source
+    /// amount outside it before anything is sent. Set by a product's
+    /// `new_transaction`.
+    pub fn source_range(mut self, range: Option<AmountRange>) -> Self {
+        self.source_range = range;
+        self
+    }
+
+    /// The range the product accepts for the destination amount (see
+    /// [`NewTransaction::source_range`]).
+    pub fn destination_range(mut self, range: Option<AmountRange>) -> Self {
+        self.destination_range = range;
         self
     }
 
@@ -182,7 +213,10 @@ impl NewTransaction {
                 }
             }
         }
-        for (what, amount) in [("source", &self.source), ("destination", &self.destination)] {
+        for (what, amount, range) in [
+            ("source", &self.source, &self.source_range),
+            ("destination", &self.destination, &self.destination_range),
+        ] {
             if let Some((_, unit, a)) = amount {
                 validate::currency(
                     if what == "source" {
@@ -192,15 +226,16 @@ impl NewTransaction {
                     },
                     unit,
                 )?;
-                if !a.is_finite() || *a <= 0.0 {
-                    return Err(Error::invalid(
-                        if what == "source" {
-                            "source.amount"
-                        } else {
-                            "destination.amount"
-                        },
-                        "must be a positive number",
-                    ));
+                let field = if what == "source" {
+                    "source.amount"
+                } else {
+                    "destination.amount"
+                };
+                if *a <= Decimal::ZERO {
+                    return Err(Error::invalid(field, "must be a positive number"));
+                }
+                if let Some(range) = range {
+                    range.check_field(field, *a)?;
                 }
             }
         }
@@ -252,8 +287,9 @@ impl NewTransaction {
                     out.push(format!("{key}.unit"));
                 }
             }
-            if let Some(a) = requested.get("amount").and_then(Value::as_f64) {
-                if (a - amount).abs() > 1e-9 * a.abs().max(amount.abs()).max(1.0) {
+            if let Some(a) = requested.get("amount").and_then(decimal) {
+                // Numerically: `25` and `25.00` are the same amount.
+                if a != *amount {
                     out.push(format!("{key}.amount"));
                 }
             }

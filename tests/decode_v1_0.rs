@@ -5,12 +5,14 @@
 //! client decoding the same bodies over HTTP.
 
 use dvs::v1_0::raw::{self, types, unions::Product};
+use rust_decimal_macros::dec;
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[allow(dead_code)]
 mod decode_support;
+mod plain_json;
 
 use decode_support::{date, field_sets, strs};
 
@@ -57,7 +59,10 @@ fn every_product_type_decodes_into_its_variant() {
     assert_eq!(p.operator.name, "Claro Guatemala");
     assert_eq!(p.operator.country.iso_code.as_str(), "GTM");
     let validity = p.validity.as_ref().unwrap();
-    assert_eq!((validity.unit.as_str(), validity.quantity), ("DAY", 7.0));
+    assert_eq!(
+        (validity.unit.as_str(), validity.quantity),
+        ("DAY", dec!(7.0))
+    );
     assert_eq!(
         p.required_credit_party_identifier_fields,
         field_sets(&[&["mobile_number"]])
@@ -70,21 +75,24 @@ fn every_product_type_decodes_into_its_variant() {
             p.source.unit.as_str(),
             p.source.unit_type.as_str()
         ),
-        (3.23, "USD", "CURRENCY")
+        (dec!(3.23), "USD", "CURRENCY")
     );
     assert_eq!(
         (p.destination.amount, p.destination.unit.as_str()),
-        (25.0, "GTQ")
+        (dec!(25.0), "GTQ")
     );
     assert_eq!(
         (p.prices.wholesale.amount, p.prices.wholesale.fee),
-        (3.36, 0.0)
+        (dec!(3.36), dec!(0.0))
     );
     let retail = p.prices.retail.as_ref().unwrap();
-    assert_eq!((retail.amount, retail.fee), (Some(3.75), Some(0.0)));
+    assert_eq!(
+        (retail.amount, retail.fee),
+        (Some(dec!(3.75)), Some(dec!(0.0)))
+    );
     assert_eq!(
         (p.rates.base, p.rates.wholesale, p.rates.retail),
-        (7.739938, 7.440476, Some(6.666667))
+        (dec!(7.739938), dec!(7.440476), Some(dec!(6.666667)))
     );
     let benefits = p.benefits.as_ref().unwrap();
     assert_eq!(
@@ -98,8 +106,8 @@ fn every_product_type_decodes_into_its_variant() {
             ))
             .collect::<Vec<_>>(),
         [
-            ("TALKTIME", "CURRENCY", "GTQ", 25.0),
-            ("DATA", "DATA", "MB", 500.0)
+            ("TALKTIME", "CURRENCY", "GTQ", dec!(25.0)),
+            ("DATA", "DATA", "MB", dec!(500.0))
         ]
     );
     assert_eq!(
@@ -126,7 +134,7 @@ fn every_product_type_decodes_into_its_variant() {
     );
     assert_eq!(
         p.validity.as_ref().map(|v| (v.unit.as_str(), v.quantity)),
-        Some(("DAY", 28.0))
+        Some(("DAY", dec!(28.0)))
     );
     assert_eq!(
         p.required_sender_fields,
@@ -134,22 +142,22 @@ fn every_product_type_decodes_into_its_variant() {
     );
     assert_eq!(
         (p.source.amount.min, p.source.amount.max),
-        (Some(0.13), Some(38.46))
+        (Some(dec!(0.13)), Some(dec!(38.46)))
     );
     let dest = &p.destination.amount;
     assert_eq!(
         (dest.min, dest.max, dest.increment),
-        (Some(10.0), Some(3000.0), Some(1.0))
+        (Some(dec!(10.0)), Some(dec!(3000.0)), Some(dec!(1.0)))
     );
-    assert_eq!(p.prices.wholesale.amount.max, Some(36.59));
+    assert_eq!(p.prices.wholesale.amount.max, Some(dec!(36.59)));
     assert_eq!(p.prices.retail, None);
     assert_eq!(p.rates.retail, None);
     let benefit = &p.benefits.as_ref().unwrap()[0];
     assert_eq!(
         (benefit.amount.base.min, benefit.amount.base.max),
-        (10.0, 3000.0)
+        (dec!(10.0), dec!(3000.0))
     );
-    assert_eq!(benefit.amount.total_excluding_tax.max, 2542.37);
+    assert_eq!(benefit.amount.total_excluding_tax.max, dec!(2542.37));
 
     let Product::FixedValuePinPurchase(p) = &products[2] else {
         panic!("expected FixedValuePinPurchase, got {:?}", products[2]);
@@ -164,7 +172,10 @@ fn every_product_type_decodes_into_its_variant() {
         p.pin.terms.as_deref(),
         Some("Valid for US PlayStation Network accounts only.")
     );
-    assert_eq!((p.prices.wholesale.amount, p.source.amount), (19.4, 20.0));
+    assert_eq!(
+        (p.prices.wholesale.amount, p.source.amount),
+        (dec!(19.4), dec!(20.0))
+    );
     let retail = p.prices.retail.as_ref().unwrap();
     assert_eq!(
         (
@@ -186,14 +197,14 @@ fn every_product_type_decodes_into_its_variant() {
         p.required_beneficiary_fields,
         Some(field_sets(&[&["first_name", "last_name", "email"]]))
     );
-    assert_eq!(p.destination.amount.increment, Some(100.0));
-    assert_eq!(p.prices.wholesale.fee, 0.1);
+    assert_eq!(p.destination.amount.increment, Some(dec!(100.0)));
+    assert_eq!(p.prices.wholesale.fee, dec!(0.1));
     assert_eq!(
         p.pin
             .validity
             .as_ref()
             .map(|v| (v.unit.as_str(), v.quantity)),
-        Some(("MONTH", 12.0))
+        Some(("MONTH", dec!(12.0)))
     );
     assert_eq!(p.pin.terms, None);
 }
@@ -217,11 +228,11 @@ fn forward_compatible_products_still_decode() {
     let validity = p.validity.as_ref().unwrap();
     assert_eq!(
         (validity.unit.as_str(), validity.quantity),
-        ("FORTNIGHT", 1.0)
+        ("FORTNIGHT", dec!(1.0))
     );
     assert_eq!(strs(&p.availability_zones), ["INTERNATIONAL", "SPACE"]);
     assert_eq!(p.source.unit, "usd1");
-    assert_eq!(p.prices.wholesale.amount, 3.36);
+    assert_eq!(p.prices.wholesale.amount, dec!(3.36));
     let benefits = p.benefits.as_ref().unwrap();
     assert_eq!(benefits.len(), 3);
     assert_eq!(
@@ -313,7 +324,7 @@ fn malformed_known_product_is_an_error_naming_the_field() {
     assert!(err.contains("missing field `prices`"), "{err}");
 
     let mut bad_amount = recharge.clone();
-    bad_amount["prices"]["wholesale"]["amount"] = json!("3.36");
+    bad_amount["prices"]["wholesale"]["amount"] = json!("3.36 USD");
     let err = decode_error(recharge, bad_amount);
     assert!(err.contains("at `prices.wholesale.amount`"), "{err}");
 
@@ -359,7 +370,10 @@ fn transaction_response_without_write_only_fields_decodes() {
     assert_eq!(*product.operator.id, 1471);
     assert_eq!(product.pin, None);
     let prices = t.prices.as_ref().unwrap();
-    assert_eq!((prices.wholesale.amount, prices.wholesale.fee), (3.36, 0.0));
+    assert_eq!(
+        (prices.wholesale.amount, prices.wholesale.fee),
+        (dec!(3.36), dec!(0.0))
+    );
     let benefits = t.benefits.as_ref().unwrap();
     assert_eq!(benefits.len(), 2);
     let types::TransactionBenefitsItem::FixedBenefit(data) = &benefits[1] else {
@@ -367,7 +381,7 @@ fn transaction_response_without_write_only_fields_decodes() {
     };
     assert_eq!(
         (data.type_.as_str(), data.unit.as_str(), data.amount.base),
-        ("DATA", "MB", 500.0)
+        ("DATA", "MB", dec!(500.0))
     );
     let destination = t
         .requested_values
@@ -378,7 +392,7 @@ fn transaction_response_without_write_only_fields_decodes() {
         .unwrap();
     assert_eq!(
         (destination.amount, destination.unit.as_str()),
-        (25.0, "GTQ")
+        (dec!(25.0), "GTQ")
     );
     assert_eq!(
         t.credit_party_identifier
@@ -444,7 +458,7 @@ fn forward_compatible_transaction_still_decodes() {
     assert_eq!(strs(product.tags.as_deref().unwrap()), ["prepaid-airtime"]);
     assert_eq!(product.operator.country.iso_code.as_str(), "gtm");
     let prices = t.prices.as_ref().unwrap();
-    assert_eq!(prices.wholesale.amount, 3.36);
+    assert_eq!(prices.wholesale.amount, dec!(3.36));
     assert_eq!(
         prices
             .retail
@@ -465,7 +479,7 @@ fn forward_compatible_transaction_still_decodes() {
             benefit.unit_type.as_str(),
             benefit.amount.base
         ),
-        ("CASHBACK", "POINTS", 25.0)
+        ("CASHBACK", "POINTS", dec!(25.0))
     );
     let source = t
         .requested_values
@@ -480,7 +494,7 @@ fn forward_compatible_transaction_still_decodes() {
             source.unit_type.as_str(),
             source.amount
         ),
-        ("usd1", "CRYPTO", 3.23)
+        ("usd1", "CRYPTO", dec!(3.23))
     );
     assert_eq!(
         t.credit_party_identifier
@@ -525,7 +539,7 @@ fn transaction_request_serializes_only_what_a_client_sends() {
         .auto_confirm(true)
         .calculation_mode(types::CalculationModes::SourceAmount)
         .source(Some(types::TransactionAmount {
-            amount: 5.0,
+            amount: dec!(5.0),
             unit: types::NonEmptyString::from("USD".to_string()),
             unit_type: types::UnitTypes::from("CURRENCY".to_string()),
         }))
@@ -570,7 +584,7 @@ fn transaction_request_serializes_only_what_a_client_sends() {
     assert_eq!(body["product_id"], 1534);
     assert_eq!(body["auto_confirm"], true);
     assert_eq!(body["calculation_mode"], "SOURCE_AMOUNT");
-    insta::assert_json_snapshot!("v1_0_transaction_request", body);
+    insta::assert_json_snapshot!("v1_0_transaction_request", plain_json::Plain(&body));
 
     let minimal: types::TransactionRequest = types::TransactionRequest::builder()
         .external_id("ord-2021-06-02-004413")

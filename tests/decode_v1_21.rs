@@ -5,12 +5,14 @@
 //! client decoding the same bodies over HTTP.
 
 use dvs::v1_21::raw::{self, types, unions::Product};
+use rust_decimal_macros::dec;
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[allow(dead_code)]
 mod decode_support;
+mod plain_json;
 
 use decode_support::{date, field_sets, strs};
 
@@ -74,23 +76,26 @@ fn every_product_type_decodes_into_its_variant() {
             p.source.unit.as_str(),
             p.source.unit_type.as_str()
         ),
-        (6.45, "USD", "CURRENCY")
+        (dec!(6.45), "USD", "CURRENCY")
     );
     assert_eq!(
         (p.destination.amount, p.destination.unit.as_str()),
-        (50.0, "GTQ")
+        (dec!(50.0), "GTQ")
     );
     let wholesale = &p.prices.wholesale;
     assert_eq!(
         (wholesale.amount, wholesale.fee, wholesale.unit.as_str()),
-        (6.72, 0.0, "USD")
+        (dec!(6.72), dec!(0.0), "USD")
     );
     let retail = p.prices.retail.as_ref().unwrap();
-    assert_eq!((retail.amount, retail.fee), (Some(7.5), Some(0.25)));
+    assert_eq!(
+        (retail.amount, retail.fee),
+        (Some(dec!(7.5)), Some(dec!(0.25)))
+    );
     assert_eq!(retail.unit.as_deref(), Some("USD"));
     assert_eq!(
         (p.rates.base, p.rates.wholesale, p.rates.retail),
-        (7.751938, 7.440476, Some(6.666667))
+        (dec!(7.751938), dec!(7.440476), Some(dec!(6.666667)))
     );
     let benefits = p.benefits.as_ref().unwrap();
     assert_eq!(benefits.len(), 1);
@@ -99,9 +104,9 @@ fn every_product_type_decodes_into_its_variant() {
     assert_eq!(benefits[0].unit, "GTQ");
     assert_eq!(
         (benefits[0].amount.base, benefits[0].amount.promotion_bonus),
-        (50.0, 50.0)
+        (dec!(50.0), dec!(50.0))
     );
-    assert_eq!(benefits[0].amount.total_including_tax, 100.0);
+    assert_eq!(benefits[0].amount.total_including_tax, dec!(100.0));
     assert_eq!(
         benefits[0].additional_information.as_deref(),
         Some("Promotional credit valid for 7 days")
@@ -144,12 +149,12 @@ fn every_product_type_decodes_into_its_variant() {
             p.source.amount.max,
             p.source.unit.as_str()
         ),
-        (Some(0.13), Some(64.1), "USD")
+        (Some(dec!(0.13)), Some(dec!(64.1)), "USD")
     );
     let dest = &p.destination.amount;
     assert_eq!(
         (dest.min, dest.max, dest.increment),
-        (Some(10.0), Some(5000.0), Some(1.0))
+        (Some(dec!(10.0)), Some(dec!(5000.0)), Some(dec!(1.0)))
     );
     assert_eq!(p.destination.unit, "INR");
     assert_eq!(
@@ -158,7 +163,7 @@ fn every_product_type_decodes_into_its_variant() {
             p.prices.wholesale.amount.max,
             p.prices.wholesale.fee
         ),
-        (Some(0.12), Some(60.98), 0.0)
+        (Some(dec!(0.12)), Some(dec!(60.98)), dec!(0.0))
     );
     assert_eq!(p.prices.retail, None);
     assert_eq!(p.rates.retail, None);
@@ -166,9 +171,9 @@ fn every_product_type_decodes_into_its_variant() {
     assert_eq!(benefit.type_.as_str(), "CREDITS");
     assert_eq!(
         (benefit.amount.base.min, benefit.amount.base.max),
-        (10.0, 5000.0)
+        (dec!(10.0), dec!(5000.0))
     );
-    assert_eq!(benefit.amount.total_excluding_tax.max, 4237.29);
+    assert_eq!(benefit.amount.total_excluding_tax.max, dec!(4237.29));
     assert_eq!(p.promotions, None);
 
     let Product::FixedValuePinPurchase(p) = &products[2] else {
@@ -198,7 +203,10 @@ fn every_product_type_decodes_into_its_variant() {
         p.pin.terms.as_deref(),
         Some("Redeemable on Google Play US accounts only. Not refundable.")
     );
-    assert_eq!((p.prices.wholesale.amount, p.source.amount), (24.13, 25.0));
+    assert_eq!(
+        (p.prices.wholesale.amount, p.source.amount),
+        (dec!(24.13), dec!(25.0))
+    );
     let retail = p.prices.retail.as_ref().unwrap();
     assert_eq!(
         (
@@ -222,13 +230,13 @@ fn every_product_type_decodes_into_its_variant() {
     );
     assert_eq!(
         (p.destination.amount.increment, p.destination.unit.as_str()),
-        (Some(100.0), "INR")
+        (Some(dec!(100.0)), "INR")
     );
-    assert_eq!(p.prices.wholesale.fee, 0.1);
+    assert_eq!(p.prices.wholesale.fee, dec!(0.1));
     let retail = p.prices.retail.as_ref().unwrap();
     assert_eq!(
         (retail.amount.as_ref().and_then(|a| a.max), retail.fee),
-        (Some(134.5), Some(0.5))
+        (Some(dec!(134.5)), Some(dec!(0.5)))
     );
     assert_eq!(p.pin.terms, None);
     assert_eq!(
@@ -258,9 +266,9 @@ fn every_product_type_decodes_into_its_variant() {
     );
     assert_eq!(
         (p.destination.amount.increment, p.destination.amount.max),
-        (Some(0.01), Some(10000.0))
+        (Some(dec!(0.01)), Some(dec!(10000.0)))
     );
-    assert_eq!(p.prices.wholesale.fee, 0.75);
+    assert_eq!(p.prices.wholesale.fee, dec!(0.75));
     assert_eq!(
         strs(p.payment.modes.as_deref().unwrap()),
         ["EXACT", "PARTIAL"]
@@ -312,10 +320,10 @@ fn forward_compatible_products_still_decode() {
     );
     assert_eq!(strs(&p.availability_zones), ["INTERNATIONAL", "SPACE"]);
     assert_eq!(p.source.unit, "usd1");
-    assert_eq!(p.prices.wholesale.amount, 6.72);
+    assert_eq!(p.prices.wholesale.amount, dec!(6.72));
     let benefits = p.benefits.as_ref().unwrap();
     assert_eq!(benefits.len(), 2);
-    assert_eq!(benefits[0].amount.base, 50.0);
+    assert_eq!(benefits[0].amount.base, dec!(50.0));
     assert_eq!(benefits[1].type_.as_str(), "CASHBACK");
     assert_eq!(benefits[1].unit_type.as_str(), "POINTS");
     assert_eq!(benefits[1].unit, "TIGO_POINTS");
@@ -332,7 +340,7 @@ fn forward_compatible_products_still_decode() {
     );
     assert_eq!(p.validity.as_ref().unwrap().unit.as_str(), "BILLING_CYCLE");
     assert_eq!(p.benefits.as_ref().unwrap()[0].unit_type.as_str(), "POINTS");
-    assert_eq!(p.destination.amount.increment, Some(1.0));
+    assert_eq!(p.destination.amount.increment, Some(dec!(1.0)));
 
     // A product type this crate does not know: kept whole, as received.
     let Product::Unknown(unknown) = &products[2] else {
@@ -362,7 +370,7 @@ fn forward_compatible_products_still_decode() {
         panic!("expected RangedValuePinPurchase, got {:?}", products[4]);
     };
     assert_eq!(p.id, 40562);
-    assert_eq!(p.prices.wholesale.amount.max, Some(121.95));
+    assert_eq!(p.prices.wholesale.amount.max, Some(dec!(121.95)));
 
     let Product::RangedValuePayment(p) = &products[5] else {
         panic!("expected RangedValuePayment, got {:?}", products[5]);
@@ -421,14 +429,16 @@ fn malformed_known_product_is_an_error_naming_the_field() {
     assert!(err.contains("missing field `prices`"), "{err}");
 
     let mut bad_amount = recharge.clone();
-    bad_amount["prices"]["wholesale"]["amount"] = json!("6.72");
+    bad_amount["prices"]["wholesale"]["amount"] = json!("6.72 USD");
     let err = decode_error(recharge, bad_amount);
     assert!(err.contains("at `prices.wholesale.amount`"), "{err}");
 
     let mut bad_benefit = recharge.clone();
     bad_benefit["benefits"][0]["amount"]["base"] = json!({"min": 50, "max": 50});
     let err = decode_error(recharge, bad_benefit);
-    assert!(err.contains("at `benefits[0].amount.base`"), "{err}");
+    // The path reaches the amount (the decimal's own message then names
+    // the key of the object it found instead of a number).
+    assert!(err.contains("at `benefits[0].amount.base"), "{err}");
 
     let payment = &fixtures[4];
     let mut bad_payment = payment.clone();
@@ -481,27 +491,30 @@ fn transaction_response_without_write_only_fields_decodes() {
     assert_eq!(*product.operator.id, 1473);
     assert_eq!(product.pin, None);
     let prices = t.prices.as_ref().unwrap();
-    assert_eq!((prices.wholesale.amount, prices.wholesale.fee), (6.72, 0.0));
+    assert_eq!(
+        (prices.wholesale.amount, prices.wholesale.fee),
+        (dec!(6.72), dec!(0.0))
+    );
     assert_eq!(
         prices.wholesale.unit.as_deref().map(String::as_str),
         Some("USD")
     );
-    assert_eq!(prices.retail.as_ref().unwrap().amount, Some(7.5));
-    assert_eq!(t.rates.as_ref().unwrap().wholesale, 7.440476);
+    assert_eq!(prices.retail.as_ref().unwrap().amount, Some(dec!(7.5)));
+    assert_eq!(t.rates.as_ref().unwrap().wholesale, dec!(7.440476));
     let benefits = t.benefits.as_ref().unwrap();
     let types::TransactionBenefitsItem::FixedBenefit(benefit) = &benefits[0] else {
         panic!("expected a fixed benefit, got {:?}", benefits[0]);
     };
     assert_eq!(
         (benefit.type_.as_str(), benefit.amount.total_including_tax),
-        ("CREDITS", 100.0)
+        ("CREDITS", dec!(100.0))
     );
     assert_eq!(t.promotions.as_ref().unwrap()[0].id, 3561);
     let requested = t.requested_values.as_ref().unwrap();
     let destination = requested.destination.as_ref().unwrap();
     assert_eq!(
         (destination.amount, destination.unit.as_str()),
-        (50.0, "GTQ")
+        (dec!(50.0), "GTQ")
     );
     assert_eq!(
         t.adjusted_values
@@ -511,7 +524,7 @@ fn transaction_response_without_write_only_fields_decodes() {
             .as_ref()
             .unwrap()
             .amount,
-        6.45
+        dec!(6.45)
     );
     let sender = t.sender.as_ref().unwrap();
     assert_eq!(
@@ -597,7 +610,7 @@ fn forward_compatible_transaction_still_decodes() {
     assert_eq!(strs(product.tags.as_deref().unwrap()), ["prepaid-airtime"]);
     assert_eq!(product.operator.country.iso_code.as_str(), "gtm");
     let prices = t.prices.as_ref().unwrap();
-    assert_eq!(prices.wholesale.amount, 6.72);
+    assert_eq!(prices.wholesale.amount, dec!(6.72));
     assert_eq!(
         prices
             .retail
@@ -614,7 +627,7 @@ fn forward_compatible_transaction_still_decodes() {
     };
     assert_eq!(benefit.type_.as_str(), "CASHBACK");
     assert_eq!(benefit.unit_type.as_str(), "POINTS");
-    assert_eq!(benefit.amount.base, 50.0);
+    assert_eq!(benefit.amount.base, dec!(50.0));
     let source = t
         .requested_values
         .as_ref()
@@ -628,7 +641,7 @@ fn forward_compatible_transaction_still_decodes() {
             source.unit_type.as_str(),
             source.amount
         ),
-        ("usd1", "CRYPTO", 6.45)
+        ("usd1", "CRYPTO", dec!(6.45))
     );
     assert_eq!(
         t.credit_party_identifier
@@ -684,7 +697,7 @@ fn transaction_request_serializes_only_what_a_client_sends() {
             "DESTINATION_AMOUNT".to_string(),
         ))
         .destination(Some(types::TransactionRequestDestination {
-            amount: 500.0,
+            amount: dec!(500.0),
             unit: types::NonEmptyString::from("INR".to_string()),
             unit_type: types::UnitTypes::from("CURRENCY".to_string()),
         }))
@@ -732,7 +745,7 @@ fn transaction_request_serializes_only_what_a_client_sends() {
     assert_eq!(body["external_id"], "ord-2024-03-14-000188");
     assert_eq!(body["product_id"], 31204);
     assert_eq!(body["auto_confirm"], true);
-    insta::assert_json_snapshot!("v1_21_transaction_request", body);
+    insta::assert_json_snapshot!("v1_21_transaction_request", plain_json::Plain(&body));
 
     // The smallest request: unset options are left out, auto_confirm is sent.
     let minimal: types::TransactionRequest = types::TransactionRequest::builder()

@@ -13,6 +13,7 @@ use dvs::{
 };
 use facade_support::*;
 use futures::StreamExt;
+use rust_decimal_macros::dec;
 use serde_json::{json, Value};
 use std::time::Duration;
 use wiremock::matchers::{any, method, path};
@@ -279,7 +280,7 @@ async fn region_codes_follow_the_1_0_pattern_and_bad_input_is_not_sent() {
     assert!(client
         .products(ProductFilter::new().region("GT-GU"))
         .is_ok());
-    let bad_unit = new_tx().destination_amount("pen", 20.0);
+    let bad_unit = new_tx().destination_amount("pen", dec!(20.0));
     match client.create_transaction(&bad_unit).await {
         Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "destination.unit"),
         other => panic!("expected InvalidInput, got {other:?}"),

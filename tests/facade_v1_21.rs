@@ -13,6 +13,7 @@ use dvs::{
 };
 use facade_support::*;
 use futures::StreamExt;
+use rust_decimal_macros::dec;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use wiremock::matchers::{any, method, path, query_param};
@@ -1428,12 +1429,12 @@ async fn external_id_already_used_for_another_party_or_amount_is_an_error() {
         ),
         (
             tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7),
-            new_tx().source_amount("USD", 5.0),
+            new_tx().source_amount("USD", dec!(5.0)),
             vec!["source.amount"],
         ),
         (
             tx(TX_ID, EXTERNAL_ID, PRODUCT_ID, 7),
-            new_tx().destination_amount("USD", 10000.0),
+            new_tx().destination_amount("USD", dec!(10000.0)),
             vec!["destination.unit"],
         ),
         (
@@ -1478,9 +1479,10 @@ async fn external_id_already_used_for_another_party_or_amount_is_an_error() {
         .mount(&server)
         .await;
     mount_lookup(&server, vec![same]).await;
-    let order = new_tx()
-        .source_amount("USD", 2.61)
-        .party_field("sender", "first_name", "Ana");
+    let order =
+        new_tx()
+            .source_amount("USD", dec!(2.61))
+            .party_field("sender", "first_name", "Ana");
     let existing = client(&server)
         .create_transaction(&order, Mode::Async)
         .await
@@ -1965,18 +1967,18 @@ async fn invalid_inputs_are_refused_before_anything_is_sent() {
     // Currency units: three upper-case letters.
     for bad in ["", "usd", "US", "USDT", "U$D"] {
         assert_eq!(
-            field(create(new_tx().source_amount(bad, 5.0)).await),
+            field(create(new_tx().source_amount(bad, dec!(5.0))).await),
             "source.unit",
             "{bad}"
         );
         assert_eq!(
-            field(create(new_tx().destination_amount(bad, 5.0)).await),
+            field(create(new_tx().destination_amount(bad, dec!(5.0))).await),
             "destination.unit",
             "{bad}"
         );
     }
     assert_eq!(
-        create(new_tx().source_amount("usd", 5.0))
+        create(new_tx().source_amount("usd", dec!(5.0)))
             .await
             .unwrap_err()
             .to_string(),
@@ -2105,7 +2107,7 @@ async fn invalid_inputs_are_refused_before_anything_is_sent() {
         "transaction_id"
     );
     assert_eq!(
-        field(create(new_tx().destination_amount("COP", -5.0)).await),
+        field(create(new_tx().destination_amount("COP", dec!(-5.0))).await),
         "destination.amount"
     );
     assert_eq!(
@@ -2208,7 +2210,7 @@ async fn unknown_product_types_and_statuses_decode() {
 async fn a_malformed_known_product_comes_back_as_malformed_and_the_page_decodes() {
     let server = MockServer::start().await;
     let mut bad = product(30002);
-    bad["destination"]["amount"] = json!("10000");
+    bad["destination"]["amount"] = json!("ten thousand");
     Mock::given(method("GET"))
         .and(path("/v1/products"))
         .respond_with(page_answer(

@@ -9,6 +9,7 @@
 #[allow(dead_code)]
 mod normalize;
 
+mod plain_json;
 mod request_capture;
 
 use dvs::v1_0::raw::{types, Client, Error, ResponseValue};

@@ -14,6 +14,7 @@ use dvs::valuetopup::{
 };
 use dvs::{Credentials, Error, Outcome, RetryPolicy};
 use futures::StreamExt;
+use rust_decimal_macros::dec;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -189,7 +190,9 @@ async fn every_operation_sends_the_documented_request() {
     // Account and catalog.
     assert_eq!(
         c.balance().await.unwrap(),
-        Balance::Prepaid { available: 1500.25 }
+        Balance::Prepaid {
+            available: dec!(1500.25)
+        }
     );
     assert_eq!(
         c.countries().await.unwrap()[0].country_code.as_deref(),
@@ -235,7 +238,7 @@ async fn every_operation_sends_the_documented_request() {
     assert_eq!((page.items.len(), page.next_page_cursor()), (1, None));
     assert_eq!(
         c.sku_exchange_rate(3101).await.unwrap().exchange_rate,
-        Some(142.86)
+        Some(dec!(142.86))
     );
     let codes = c.response_codes().await.unwrap();
     assert_eq!(
@@ -272,7 +275,7 @@ async fn every_operation_sends_the_documented_request() {
     );
     assert_eq!(
         c.lookup_bill(5120, "0012345678").await.unwrap().balance_due,
-        Some(35.5)
+        Some(dec!(35.5))
     );
     assert_eq!(c.promotions().await.unwrap()[0].promotion_id, Some(5));
     assert_eq!(c.upcoming_promotions().await.unwrap().len(), 1);
@@ -280,7 +283,7 @@ async fn every_operation_sends_the_documented_request() {
     // Purchases, status, gift card fetch, estimate.
     let topup = c
         .top_up(
-            &TopUp::new(3101, 10.0, "18761234567")
+            &TopUp::new(3101, dec!(10.0), "18761234567")
                 .correlation_id("topup-0001")
                 .sender_mobile("+447700900123")
                 .transaction_currency_code("USD")
@@ -306,7 +309,7 @@ async fn every_operation_sends_the_documented_request() {
     );
     let bill = c
         .pay_bill(
-            &BillPayment::new(5120, 35.5, "0012345678")
+            &BillPayment::new(5120, dec!(35.5), "0012345678")
                 .correlation_id("bill-0001")
                 .sender_name("Ana Pérez")
                 .transaction_currency_code("JMD"),
@@ -321,7 +324,7 @@ async fn every_operation_sends_the_documented_request() {
     assert_eq!(status.completed().unwrap().transaction_id, Some(880012001));
     let gift = c
         .order_gift_card(
-            &GiftCardOrder::new(90011, 25.0)
+            &GiftCardOrder::new(90011, dec!(25.0))
                 .first_name("Ana")
                 .last_name("Pérez")
                 .recipient("14155550123"),
@@ -333,11 +336,11 @@ async fn every_operation_sends_the_documented_request() {
     let card = c.gift_card(880019999).await.unwrap();
     assert_eq!(card.pin.as_ref().unwrap().expose(), "PIN-GC-8831");
     assert_eq!(
-        c.estimate_cost(3101, 10.0, Some("USD"))
+        c.estimate_cost(3101, dec!(10.0), Some("USD"))
             .await
             .unwrap()
             .invoice_amount,
-        Some(9.65)
+        Some(dec!(9.65))
     );
 
     // What the server received, in order.
@@ -493,9 +496,25 @@ async fn balance_sign_is_explicit() {
     let server = MockServer::start().await;
     let c = client(&server);
     for (wire, expected) in [
-        (json!(-250.5), Balance::Prepaid { available: 250.5 }),
-        (json!(1200), Balance::Credit { owed: 1200.0 }),
+        (
+            json!(dec!(-250.50)),
+            Balance::Prepaid {
+                available: dec!(250.5),
+            },
+        ),
+        (json!(1200), Balance::Credit { owed: dec!(1200.0) }),
         (json!(0), Balance::Zero),
+        // Exact from the number's text, beyond what a binary float holds.
+        (
+            serde_json::from_str("-12345678901234567890.12").unwrap(),
+            Balance::Prepaid {
+                available: dec!(12345678901234567890.12),
+            },
+        ),
+        (
+            serde_json::from_str("0.1").unwrap(),
+            Balance::Credit { owed: dec!(0.1) },
+        ),
     ] {
         server.reset().await;
         Mock::given(path("/api/v2/account/balance"))
@@ -504,7 +523,7 @@ async fn balance_sign_is_explicit() {
             .await;
         let balance = c.balance().await.unwrap();
         assert_eq!(balance, expected, "{wire}");
-        assert_eq!(balance.wire_value(), wire.as_f64().unwrap());
+        assert_eq!(balance.wire_value().to_string(), wire.to_string());
     }
 }
 
@@ -572,7 +591,7 @@ async fn failure_codes_are_errors_with_code_and_message() {
 
     // A refused purchase: the code, the correlation id, and no status call.
     let e = c
-        .top_up(&TopUp::new(3101, 10.0, "18761234567").correlation_id("topup-refused"))
+        .top_up(&TopUp::new(3101, dec!(10.0), "18761234567").correlation_id("topup-refused"))
         .await
         .unwrap_err();
     assert!(
@@ -615,10 +634,11 @@ async fn in_progress_is_polled_by_correlation_id_then_completed() {
         .mount(&server)
         .await;
     let c = client(&server);
-    let outcome =
-        bounded(c.order_gift_card(&GiftCardOrder::new(90011, 25.0).correlation_id("gift-0042")))
-            .await
-            .unwrap();
+    let outcome = bounded(
+        c.order_gift_card(&GiftCardOrder::new(90011, dec!(25.0)).correlation_id("gift-0042")),
+    )
+    .await
+    .unwrap();
     let purchase = outcome.completed().expect("completed");
     assert_eq!(purchase.correlation_id, "gift-0042");
     let Some(Delivery::GiftCard(card)) = purchase.delivery() else {
@@ -647,7 +667,7 @@ async fn still_in_progress_at_the_deadline_is_pending_never_error_nor_success() 
         .await;
     let c = client(&server);
     let started = Instant::now();
-    let outcome = bounded(c.order_gift_card(&GiftCardOrder::new(90011, 25.0)))
+    let outcome = bounded(c.order_gift_card(&GiftCardOrder::new(90011, dec!(25.0))))
         .await
         .unwrap();
     assert!(started.elapsed() < Duration::from_secs(3));
@@ -719,7 +739,7 @@ async fn server_error_or_unexpected_success_is_resolved_by_status_not_resent() {
             .await;
         let outcome = bounded(
             client(&server)
-                .top_up(&TopUp::new(3101, 10.0, "18761234567").correlation_id("topup-5xx")),
+                .top_up(&TopUp::new(3101, dec!(10.0), "18761234567").correlation_id("topup-5xx")),
         )
         .await
         .unwrap();
@@ -743,7 +763,7 @@ async fn rate_limited_purchase_is_refused_and_not_polled() {
         .mount(&server)
         .await;
     let e = client(&server)
-        .top_up(&TopUp::new(3101, 10.0, "18761234567").correlation_id("topup-429"))
+        .top_up(&TopUp::new(3101, dec!(10.0), "18761234567").correlation_id("topup-429"))
         .await
         .unwrap_err();
     assert!(
@@ -767,7 +787,8 @@ async fn success_with_unreadable_details_is_unknown_without_looping() {
         .mount(&server)
         .await;
     let e = bounded(
-        client(&server).top_up(&TopUp::new(3101, 10.0, "18761234567").correlation_id("topup-odd")),
+        client(&server)
+            .top_up(&TopUp::new(3101, dec!(10.0), "18761234567").correlation_id("topup-odd")),
     )
     .await
     .unwrap_err();
@@ -951,9 +972,11 @@ async fn status_never_answering_leaves_the_outcome_unknown_with_the_correlation_
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    let e = bounded(c.top_up(&TopUp::new(3101, 10.0, "18761234567").correlation_id("topup-lost")))
-        .await
-        .unwrap_err();
+    let e = bounded(
+        c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").correlation_id("topup-lost")),
+    )
+    .await
+    .unwrap_err();
     assert!(e.outcome_unknown(), "{e:?}");
     let (Error::Transport { outcome, .. } | Error::Timeout { outcome }) = &e else {
         panic!("{e:?}")
@@ -985,7 +1008,7 @@ async fn connection_refused_is_not_a_purchase_and_is_not_polled() {
     drop(listener);
     let c = builder(&format!("http://{addr}/api/v2")).build().unwrap();
     let started = Instant::now();
-    let e = bounded(c.top_up(&TopUp::new(3101, 10.0, "18761234567")))
+    let e = bounded(c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567")))
         .await
         .unwrap_err();
     assert!(
@@ -1188,7 +1211,7 @@ async fn unknown_fields_are_tolerated() {
     assert_eq!(skus[0].international_country_code, vec!["1876".to_string()]);
     assert_eq!(
         skus[0].max.as_ref().unwrap().delivered_amount,
-        Some(10000.0)
+        Some(dec!(10000.0))
     );
 }
 
@@ -1198,29 +1221,29 @@ async fn invalid_input_is_refused_before_sending() {
     let c = client(&server);
     let long = "x".repeat(51);
     let results: Vec<Result<(), Error>> = vec![
-        c.top_up(&TopUp::new(3101, 10.0, "18761234567").correlation_id(long.as_str()))
+        c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").correlation_id(long.as_str()))
             .await
             .map(drop),
-        c.top_up(&TopUp::new(3101, 10.0, "1876-123-4567"))
+        c.top_up(&TopUp::new(3101, dec!(10.0), "1876-123-4567"))
             .await
             .map(drop),
-        c.top_up(&TopUp::new(3101, 0.0, "18761234567"))
+        c.top_up(&TopUp::new(3101, dec!(0.0), "18761234567"))
             .await
             .map(drop),
-        c.top_up(&TopUp::new(3101, 10.0, "18761234567").boost_pin("12"))
+        c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").boost_pin("12"))
             .await
             .map(drop),
         c.buy_pin(&PinPurchase::new(2207).correlation_id("has space"))
             .await
             .map(drop),
         c.buy_pin(&PinPurchase::new(0)).await.map(drop),
-        c.pay_bill(&BillPayment::new(5120, 35.5, ""))
+        c.pay_bill(&BillPayment::new(5120, dec!(35.5), ""))
             .await
             .map(drop),
-        c.pay_bill(&BillPayment::new(5120, 35.5, "1").transaction_currency_code("DOLLARS"))
+        c.pay_bill(&BillPayment::new(5120, dec!(35.5), "1").transaction_currency_code("DOLLARS"))
             .await
             .map(drop),
-        c.order_gift_card(&GiftCardOrder::new(90011, -1.0))
+        c.order_gift_card(&GiftCardOrder::new(90011, dec!(-1.0)))
             .await
             .map(drop),
         c.order_esim(&EsimOrder::new(77001).correlation_id(""))
@@ -1236,7 +1259,7 @@ async fn invalid_input_is_refused_before_sending() {
         c.transaction_status("a/b").await.map(drop),
         c.esim_status("89/44").await.map(drop),
         c.sku_exchange_rate(0).await.map(drop),
-        c.estimate_cost(3101, f64::NAN, None).await.map(drop),
+        c.estimate_cost(3101, dec!(-0.01), None).await.map(drop),
         c.products(ProductFilter::new().country("jamaica"))
             .await
             .map(drop),
@@ -1258,16 +1281,16 @@ async fn debug_shows_no_pin_secret_or_credentials() {
     let c = client(&server);
     let pin = c.buy_pin(&PinPurchase::new(2207)).await.unwrap();
     let gift = c
-        .order_gift_card(&GiftCardOrder::new(90011, 25.0))
+        .order_gift_card(&GiftCardOrder::new(90011, dec!(25.0)))
         .await
         .unwrap();
     let esim = c.order_esim(&EsimOrder::new(77001)).await.unwrap();
     let bill = c
-        .pay_bill(&BillPayment::new(5120, 35.5, "0012345678"))
+        .pay_bill(&BillPayment::new(5120, dec!(35.5), "0012345678"))
         .await
         .unwrap();
     let card = c.gift_card(880019999).await.unwrap();
-    let topup = TopUp::new(3101, 10.0, "18761234567").boost_pin("9137");
+    let topup = TopUp::new(3101, dec!(10.0), "18761234567").boost_pin("9137");
     let shown = format!(
         "{pin:?} {gift:?} {esim:?} {bill:?} {card:?} {topup:?} {c:?} {:?}",
         builder("http://127.0.0.1:1/api/v2")

@@ -117,6 +117,7 @@ macro_rules! dvs_fixups {
             ),
             quirk("open_response_enums", open_response_enums),
             quirk("relax_response_constraints", relax_response_constraints),
+            quirk("exact_decimal_numbers", exact_decimal_numbers),
         ]
     };
 }
@@ -136,6 +137,7 @@ pub const VALUETOPUP_FIXUPS: &[Fixup] = &[
         default_response_to_error_ranges,
     ),
     quirk("relax_response_constraints", relax_response_constraints),
+    quirk("exact_decimal_numbers", exact_decimal_numbers),
 ];
 
 /// Runs `fixups` in order over `spec`. Returns, per fixup, how many places it
@@ -839,6 +841,116 @@ pub fn relax_response_constraints(spec: &mut Value) -> Result<usize, String> {
     }))
 }
 
+/// Component every number schema refers to after [`exact_decimal_numbers`];
+/// the code generator maps it to an exact decimal type.
+pub const DECIMAL_COMPONENT: &str = "Decimal";
+/// Extension key under which [`exact_decimal_numbers`] keeps a number's
+/// documented `format` (`double`, `float`).
+pub const NUMBER_FORMAT_KEY: &str = "x-dvs-number-format";
+
+/// Keys of a number schema that [`exact_decimal_numbers`] keeps on the
+/// reference that replaces it.
+const NUMBER_KEPT: &[&str] = &[
+    "description",
+    "nullable",
+    "default",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+];
+
+/// Keys whose values are data, not schemas: never searched for numbers.
+const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum"];
+
+/// DVS and ValueTopup document amounts, prices, fees and rates as
+/// `type: number` (`format: double`), which the generator turns into `f64`:
+/// a binary float that cannot hold `0.1` or a 20-digit amount exactly. Every
+/// such schema becomes a reference to one [`DECIMAL_COMPONENT`] component
+/// (its description, `nullable`, `default` and flags kept on the reference,
+/// its `format` under [`NUMBER_FORMAT_KEY`]), which the code generator maps
+/// to an exact decimal read from the number's text. Integers stay integers.
+/// A number schema with a keyword this step does not know how to carry (a
+/// request-side `minimum`, say) is reported instead of being dropped.
+pub fn exact_decimal_numbers(spec: &mut Value) -> Result<usize, String> {
+    fn walk(v: &mut Value, ptr: &str, changed: &mut usize) -> Result<(), String> {
+        match v {
+            Value::Object(obj) => {
+                for (k, child) in obj.iter_mut() {
+                    if DATA_KEYS.contains(&k.as_str()) || k.starts_with("x-") {
+                        continue;
+                    }
+                    walk(child, &format!("{ptr}/{}", escape(k)), changed)?;
+                }
+                if obj.get("type").and_then(Value::as_str) == Some("number") {
+                    *obj = to_decimal_ref(obj, ptr)?;
+                    *changed += 1;
+                }
+            }
+            Value::Array(list) => {
+                for (i, c) in list.iter_mut().enumerate() {
+                    walk(c, &format!("{ptr}/{i}"), changed)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    fn to_decimal_ref(obj: &Map<String, Value>, ptr: &str) -> Result<Map<String, Value>, String> {
+        let mut out = Map::new();
+        for (k, v) in obj {
+            match k.as_str() {
+                "type" => {}
+                "format" => {
+                    out.insert(NUMBER_FORMAT_KEY.into(), v.clone());
+                }
+                k if NUMBER_KEPT.contains(&k) || k.starts_with("x-") => {
+                    out.insert(k.to_string(), v.clone());
+                }
+                other => {
+                    return Err(format!(
+                    "the number at `{ptr}` has `{other}`, which a decimal reference cannot carry"
+                ))
+                }
+            }
+        }
+        let reference = serde_json::json!({"$ref": format!("{SCHEMA_PREFIX}{DECIMAL_COMPONENT}")});
+        if out.is_empty() {
+            return Ok(reference.as_object().cloned().unwrap_or_default());
+        }
+        out.insert("allOf".into(), Value::Array(vec![reference]));
+        Ok(out)
+    }
+    if spec
+        .pointer(&format!("/components/schemas/{DECIMAL_COMPONENT}"))
+        .is_some()
+    {
+        return Err(format!(
+            "the document already has a `{DECIMAL_COMPONENT}` component"
+        ));
+    }
+    let mut changed = 0;
+    for key in ["paths", "components"] {
+        if let Some(part) = spec.get_mut(key) {
+            walk(part, &format!("/{key}"), &mut changed)?;
+        }
+    }
+    if changed > 0 {
+        let schemas = spec
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            .ok_or("no components/schemas")?;
+        schemas.insert(
+            DECIMAL_COMPONENT.into(),
+            serde_json::json!({
+                "description": "An exact decimal number (an amount, price, fee or rate), \
+                                read from the number's text and written as a JSON number.",
+                "type": "number"
+            }),
+        );
+    }
+    Ok(changed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1110,6 +1222,62 @@ mod tests {
         let err = mark_tagged_unions(&mut none).unwrap_err();
         assert!(
             err.contains("variant `VariantB` has no `type` property"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn numbers_become_decimal_references_integers_stay() {
+        let mut spec = spec_with(
+            json!({"/p": {"get": {"parameters": [
+                {"name": "amount", "in": "query", "schema": {"type": "number", "format": "double"}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "default": 1}}
+            ], "responses": ok_response(json!({"$ref": "#/components/schemas/Price"}))}}}),
+            json!({"Price": {"type": "object", "example": {"fee": {"type": "number"}}, "properties": {
+                "amount": {"type": "number"},
+                "fee": {"type": "number", "format": "double", "nullable": true, "description": "Fee.", "default": 0},
+                "id": {"type": "integer", "format": "int64"},
+                "range": {"type": "object", "properties": {"min": {"type": "number", "x-dvs-relaxed": {"minimum": 0}}}}
+            }}}),
+        );
+        assert_eq!(exact_decimal_numbers(&mut spec).unwrap(), 4);
+        let decimal = json!({"$ref": "#/components/schemas/Decimal"});
+        let p = &spec["components"]["schemas"]["Price"]["properties"];
+        assert_eq!(p["amount"], decimal);
+        assert_eq!(
+            p["fee"],
+            json!({"allOf": [decimal], "nullable": true, "description": "Fee.", "default": 0,
+                   NUMBER_FORMAT_KEY: "double"})
+        );
+        assert_eq!(p["id"], json!({"type": "integer", "format": "int64"}));
+        assert_eq!(
+            p["range"]["properties"]["min"],
+            json!({"allOf": [decimal], RELAXED_KEY: {"minimum": 0}})
+        );
+        // Examples are data, not schemas.
+        assert_eq!(
+            spec["components"]["schemas"]["Price"]["example"]["fee"]["type"],
+            "number"
+        );
+        let params = &spec["paths"]["/p"]["get"]["parameters"];
+        assert_eq!(
+            params[0]["schema"],
+            json!({"allOf": [decimal], NUMBER_FORMAT_KEY: "double"})
+        );
+        assert_eq!(params[1]["schema"]["type"], "integer");
+        assert_eq!(spec["components"]["schemas"]["Decimal"]["type"], "number");
+        // Run again: the component already exists, which is reported.
+        assert!(exact_decimal_numbers(&mut spec)
+            .unwrap_err()
+            .contains("already has a `Decimal` component"));
+        // A spec without numbers: nothing to fix (the quirk is then stale).
+        let mut none = spec_with(json!({}), json!({"A": {"type": "integer"}}));
+        assert_eq!(exact_decimal_numbers(&mut none).unwrap(), 0);
+        // A keyword a reference cannot carry is reported, not dropped.
+        let mut constrained = spec_with(json!({}), json!({"A": {"type": "number", "minimum": 1}}));
+        let err = exact_decimal_numbers(&mut constrained).unwrap_err();
+        assert!(
+            err.contains("/components/schemas/A") && err.contains("`minimum`"),
             "{err}"
         );
     }

@@ -5,6 +5,7 @@
 use super::rng::Rng;
 use crate::ProductType;
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 
@@ -98,10 +99,10 @@ pub(crate) struct CountryDef {
     /// E.164 country calling code without `+` (empty for GXX and EXX).
     pub(crate) dial: &'static str,
     /// Units of `currency` per USD.
-    pub(crate) fx: f64,
+    pub(crate) fx: Decimal,
     pub(crate) europe: bool,
     /// Share of a price that is tax (the benefit's "excluding tax" is smaller).
-    pub(crate) tax: f64,
+    pub(crate) tax: Decimal,
     pub(crate) regions: &'static [(&'static str, &'static str)],
 }
 
@@ -111,7 +112,7 @@ const fn c(
     name: &'static str,
     currency: &'static str,
     dial: &'static str,
-    fx: f64,
+    fx: Decimal,
 ) -> CountryDef {
     CountryDef {
         iso3,
@@ -121,7 +122,7 @@ const fn c(
         dial,
         fx,
         europe: false,
-        tax: 0.0,
+        tax: Decimal::ZERO,
         regions: &[],
     }
 }
@@ -132,7 +133,7 @@ const fn eu(
     name: &'static str,
     currency: &'static str,
     dial: &'static str,
-    fx: f64,
+    fx: Decimal,
 ) -> CountryDef {
     CountryDef {
         europe: true,
@@ -142,17 +143,17 @@ const fn eu(
 
 /// Global and regional codes first, then countries.
 pub(crate) const COUNTRIES: &[CountryDef] = &[
-    c("GXX", "GX", "Global", "USD", "", 1.0),
-    c("EXX", "EX", "Europe", "EUR", "", 0.92),
-    c("GTM", "GT", "Guatemala", "GTQ", "502", 7.75),
+    c("GXX", "GX", "Global", "USD", "", dm(1, 0)),
+    c("EXX", "EX", "Europe", "EUR", "", dm(92, 2)),
+    c("GTM", "GT", "Guatemala", "GTQ", "502", dm(775, 2)),
     CountryDef {
         regions: &[
             ("MX-CMX", "Ciudad de Mexico"),
             ("MX-JAL", "Jalisco"),
             ("MX-NLE", "Nuevo Leon"),
         ],
-        tax: 0.16,
-        ..c("MEX", "MX", "Mexico", "MXN", "52", 17.0)
+        tax: dm(16, 2),
+        ..c("MEX", "MX", "Mexico", "MXN", "52", dm(17, 0))
     },
     CountryDef {
         regions: &[
@@ -161,75 +162,75 @@ pub(crate) const COUNTRIES: &[CountryDef] = &[
             ("IN-KA", "Karnataka"),
             ("IN-TN", "Tamil Nadu"),
         ],
-        tax: 0.18,
-        ..c("IND", "IN", "India", "INR", "91", 83.0)
+        tax: dm(18, 2),
+        ..c("IND", "IN", "India", "INR", "91", dm(83, 0))
     },
-    c("SGP", "SG", "Singapore", "SGD", "65", 1.35),
-    c("PHL", "PH", "Philippines", "PHP", "63", 56.0),
+    c("SGP", "SG", "Singapore", "SGD", "65", dm(135, 2)),
+    c("PHL", "PH", "Philippines", "PHP", "63", dm(56, 0)),
     CountryDef {
         regions: &[("ID-JK", "Jakarta"), ("ID-JB", "Jawa Barat")],
-        ..c("IDN", "ID", "Indonesia", "IDR", "62", 15600.0)
+        ..c("IDN", "ID", "Indonesia", "IDR", "62", dm(15600, 0))
     },
     CountryDef {
         regions: &[("NG-LA", "Lagos"), ("NG-FC", "Federal Capital Territory")],
-        ..c("NGA", "NG", "Nigeria", "NGN", "234", 1500.0)
+        ..c("NGA", "NG", "Nigeria", "NGN", "234", dm(1500, 0))
     },
-    c("KEN", "KE", "Kenya", "KES", "254", 130.0),
-    c("GHA", "GH", "Ghana", "GHS", "233", 12.0),
+    c("KEN", "KE", "Kenya", "KES", "254", dm(130, 0)),
+    c("GHA", "GH", "Ghana", "GHS", "233", dm(12, 0)),
     CountryDef {
         regions: &[("BR-SP", "Sao Paulo"), ("BR-RJ", "Rio de Janeiro")],
-        ..c("BRA", "BR", "Brazil", "BRL", "55", 5.0)
+        ..c("BRA", "BR", "Brazil", "BRL", "55", dm(5, 0))
     },
-    c("COL", "CO", "Colombia", "COP", "57", 3900.0),
-    c("PER", "PE", "Peru", "PEN", "51", 3.7),
-    c("DOM", "DO", "Dominican Republic", "DOP", "1809", 58.0),
-    c("HTI", "HT", "Haiti", "HTG", "509", 132.0),
-    c("JAM", "JM", "Jamaica", "JMD", "1876", 155.0),
+    c("COL", "CO", "Colombia", "COP", "57", dm(3900, 0)),
+    c("PER", "PE", "Peru", "PEN", "51", dm(37, 1)),
+    c("DOM", "DO", "Dominican Republic", "DOP", "1809", dm(58, 0)),
+    c("HTI", "HT", "Haiti", "HTG", "509", dm(132, 0)),
+    c("JAM", "JM", "Jamaica", "JMD", "1876", dm(155, 0)),
     CountryDef {
         regions: &[
             ("US-CA", "California"),
             ("US-NY", "New York"),
             ("US-TX", "Texas"),
         ],
-        ..c("USA", "US", "United States", "USD", "1", 1.0)
+        ..c("USA", "US", "United States", "USD", "1", dm(1, 0))
     },
     CountryDef {
-        tax: 0.2,
-        ..eu("GBR", "GB", "United Kingdom", "GBP", "44", 0.79)
+        tax: dm(2, 1),
+        ..eu("GBR", "GB", "United Kingdom", "GBP", "44", dm(79, 2))
     },
     CountryDef {
-        tax: 0.2,
-        ..eu("FRA", "FR", "France", "EUR", "33", 0.92)
+        tax: dm(2, 1),
+        ..eu("FRA", "FR", "France", "EUR", "33", dm(92, 2))
     },
     CountryDef {
-        tax: 0.19,
-        ..eu("DEU", "DE", "Germany", "EUR", "49", 0.92)
+        tax: dm(19, 2),
+        ..eu("DEU", "DE", "Germany", "EUR", "49", dm(92, 2))
     },
     CountryDef {
-        tax: 0.21,
-        ..eu("ESP", "ES", "Spain", "EUR", "34", 0.92)
+        tax: dm(21, 2),
+        ..eu("ESP", "ES", "Spain", "EUR", "34", dm(92, 2))
     },
     CountryDef {
-        tax: 0.22,
-        ..eu("ITA", "IT", "Italy", "EUR", "39", 0.92)
+        tax: dm(22, 2),
+        ..eu("ITA", "IT", "Italy", "EUR", "39", dm(92, 2))
     },
-    eu("POL", "PL", "Poland", "PLN", "48", 4.0),
-    eu("ROU", "RO", "Romania", "RON", "40", 4.6),
-    c("TUR", "TR", "Turkey", "TRY", "90", 32.0),
-    c("PAK", "PK", "Pakistan", "PKR", "92", 280.0),
-    c("BGD", "BD", "Bangladesh", "BDT", "880", 110.0),
-    c("NPL", "NP", "Nepal", "NPR", "977", 133.0),
-    c("VNM", "VN", "Vietnam", "VND", "84", 25000.0),
-    c("THA", "TH", "Thailand", "THB", "66", 36.0),
-    c("EGY", "EG", "Egypt", "EGP", "20", 48.0),
-    c("MAR", "MA", "Morocco", "MAD", "212", 10.0),
-    c("ZAF", "ZA", "South Africa", "ZAR", "27", 18.5),
-    c("CMR", "CM", "Cameroon", "XAF", "237", 605.0),
-    c("SEN", "SN", "Senegal", "XOF", "221", 605.0),
-    c("SLV", "SV", "El Salvador", "USD", "503", 1.0),
-    c("HND", "HN", "Honduras", "HNL", "504", 24.7),
-    c("NIC", "NI", "Nicaragua", "NIO", "505", 36.6),
-    c("ECU", "EC", "Ecuador", "USD", "593", 1.0),
+    eu("POL", "PL", "Poland", "PLN", "48", dm(4, 0)),
+    eu("ROU", "RO", "Romania", "RON", "40", dm(46, 1)),
+    c("TUR", "TR", "Turkey", "TRY", "90", dm(32, 0)),
+    c("PAK", "PK", "Pakistan", "PKR", "92", dm(280, 0)),
+    c("BGD", "BD", "Bangladesh", "BDT", "880", dm(110, 0)),
+    c("NPL", "NP", "Nepal", "NPR", "977", dm(133, 0)),
+    c("VNM", "VN", "Vietnam", "VND", "84", dm(25000, 0)),
+    c("THA", "TH", "Thailand", "THB", "66", dm(36, 0)),
+    c("EGY", "EG", "Egypt", "EGP", "20", dm(48, 0)),
+    c("MAR", "MA", "Morocco", "MAD", "212", dm(10, 0)),
+    c("ZAF", "ZA", "South Africa", "ZAR", "27", dm(185, 1)),
+    c("CMR", "CM", "Cameroon", "XAF", "237", dm(605, 0)),
+    c("SEN", "SN", "Senegal", "XOF", "221", dm(605, 0)),
+    c("SLV", "SV", "El Salvador", "USD", "503", dm(1, 0)),
+    c("HND", "HN", "Honduras", "HNL", "504", dm(247, 1)),
+    c("NIC", "NI", "Nicaragua", "NIO", "505", dm(366, 1)),
+    c("ECU", "EC", "Ecuador", "USD", "593", dm(1, 0)),
 ];
 
 const GLOBAL: usize = 0;
@@ -330,8 +331,12 @@ pub(crate) struct OperatorDef {
 /// A fixed amount or a range.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Amt {
-    Fixed(f64),
-    Range { min: f64, max: f64, inc: f64 },
+    Fixed(Decimal),
+    Range {
+        min: Decimal,
+        max: Decimal,
+        inc: Decimal,
+    },
 }
 
 /// Who a product credits, i.e. its `required_credit_party_identifier_fields`.
@@ -359,7 +364,7 @@ pub(crate) enum Retail {
     /// A retail object whose fields are all null.
     Unset,
     /// A retail price (margin in percent over the source amount, and a fee).
-    Priced { margin_pct: u32, fee_cents: i64 },
+    Priced { margin_pct: u32, fee: Decimal },
 }
 
 pub(crate) struct ProductDef {
@@ -379,10 +384,10 @@ pub(crate) struct ProductDef {
     pub(crate) dest: Amt,
     pub(crate) dest_unit: &'static str,
     /// Destination units per source USD.
-    pub(crate) rate_base: f64,
+    pub(crate) rate_base: Decimal,
     /// Destination units per wholesale USD.
-    pub(crate) rate_wholesale: f64,
-    pub(crate) fee_cents: i64,
+    pub(crate) rate_wholesale: Decimal,
+    pub(crate) fee: Decimal,
     pub(crate) retail: Retail,
     pub(crate) benefits: Vec<BenefitDef>,
     pub(crate) promotion: Option<usize>,
@@ -438,44 +443,57 @@ pub(crate) struct Catalog {
 pub(crate) const FIRST_PRODUCT_ID: i64 = 10001;
 const FIRST_OPERATOR_ID: i64 = 101;
 
+/// An exact decimal `mantissa * 10^-scale` (`dm(775, 2)` is 7.75), usable
+/// in constants.
+pub(crate) const fn dm(mantissa: i64, scale: u32) -> Decimal {
+    let m = mantissa.unsigned_abs();
+    Decimal::from_parts(m as u32, (m >> 32) as u32, 0, mantissa < 0, scale)
+}
+
+/// Rounds half away from zero to `dp` places, without trailing zeros.
+fn round_to(x: Decimal, dp: u32) -> Decimal {
+    x.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+}
+
 /// Rounds a local amount to a "nice" denomination.
-fn nice(x: f64) -> f64 {
-    let step = if x >= 100_000.0 {
-        1000.0
-    } else if x >= 10_000.0 {
-        100.0
-    } else if x >= 1000.0 {
-        10.0
-    } else if x >= 20.0 {
-        1.0
+fn nice(x: Decimal) -> Decimal {
+    let step = if x >= dm(100_000, 0) {
+        dm(1000, 0)
+    } else if x >= dm(10_000, 0) {
+        dm(100, 0)
+    } else if x >= dm(1000, 0) {
+        dm(10, 0)
+    } else if x >= dm(20, 0) {
+        Decimal::ONE
     } else {
-        0.01
+        dm(1, 2)
     };
-    let r = (x / step).round() * step;
+    let r = round_to(x / step, 0) * step;
     round2(r.max(step))
 }
 
-pub(crate) fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+/// Rounds to cents (half away from zero).
+pub(crate) fn round2(x: Decimal) -> Decimal {
+    round_to(x, 2)
 }
 
-fn round6(x: f64) -> f64 {
-    (x * 1_000_000.0).round() / 1_000_000.0
+fn round6(x: Decimal) -> Decimal {
+    round_to(x, 6)
 }
 
 /// Formats an amount without trailing zeros (`50`, `12.5`).
-fn fmt_amount(x: f64) -> String {
-    let s = format!("{x:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+fn fmt_amount(x: Decimal) -> String {
+    round2(x).to_string()
 }
 
-fn increment_for(fx: f64) -> f64 {
-    if fx < 5.0 {
-        0.01
-    } else if fx < 200.0 {
-        1.0
+fn increment_for(fx: Decimal) -> Decimal {
+    if fx < dm(5, 0) {
+        dm(1, 2)
+    } else if fx < dm(200, 0) {
+        Decimal::ONE
     } else {
-        100.0
+        dm(100, 0)
     }
 }
 
@@ -799,18 +817,18 @@ impl Catalog {
     }
 
     /// Source amount in USD (what the sender pays) for a destination amount.
-    pub(crate) fn source_for(p: &ProductDef, dest: f64) -> f64 {
+    pub(crate) fn source_for(p: &ProductDef, dest: Decimal) -> Decimal {
         round2(dest / p.rate_base)
     }
 
-    pub(crate) fn wholesale_for(p: &ProductDef, dest: f64) -> f64 {
+    pub(crate) fn wholesale_for(p: &ProductDef, dest: Decimal) -> Decimal {
         round2(dest / p.rate_wholesale)
     }
 
-    fn retail_amount(p: &ProductDef, dest: f64) -> Option<f64> {
+    fn retail_amount(p: &ProductDef, dest: Decimal) -> Option<Decimal> {
         match p.retail {
             Retail::Priced { margin_pct, .. } => Some(round2(
-                Self::source_for(p, dest) * (100 + margin_pct) as f64 / 100.0,
+                Self::source_for(p, dest) * Decimal::from(100 + margin_pct) / Decimal::ONE_HUNDRED,
             )),
             _ => None,
         }
@@ -819,7 +837,9 @@ impl Catalog {
     pub(crate) fn rates_json(p: &ProductDef) -> Value {
         let retail = match p.retail {
             Retail::Priced { margin_pct, .. } => {
-                json!(round6(p.rate_base * 100.0 / (100 + margin_pct) as f64))
+                json!(round6(
+                    p.rate_base * Decimal::ONE_HUNDRED / Decimal::from(100 + margin_pct)
+                ))
             }
             _ => Value::Null,
         };
@@ -831,45 +851,45 @@ impl Catalog {
         match p.retail {
             Retail::Null => Value::Null,
             Retail::Unset => json!({"unit_type": null, "unit": null, "amount": null, "fee": null}),
-            Retail::Priced { fee_cents, .. } => json!({
+            Retail::Priced { fee, .. } => json!({
                 "unit_type": "CURRENCY",
                 "unit": "USD",
                 "amount": amount,
-                "fee": fee_cents as f64 / 100.0,
+                "fee": fee,
             }),
         }
     }
 
     /// A transaction's `prices` for a destination amount.
-    pub(crate) fn transaction_prices_json(p: &ProductDef, dest: f64) -> Value {
+    pub(crate) fn transaction_prices_json(p: &ProductDef, dest: Decimal) -> Value {
         let retail = Self::retail_json(p, json!(Self::retail_amount(p, dest)));
         json!({
             "wholesale": {
                 "unit_type": "CURRENCY",
                 "unit": "USD",
                 "amount": Self::wholesale_for(p, dest),
-                "fee": p.fee_cents as f64 / 100.0,
+                "fee": p.fee,
             },
             "retail": retail,
         })
     }
 
-    fn benefit_amount_fixed(&self, p: &ProductDef, b: &BenefitDef, base: f64) -> Value {
+    fn benefit_amount_fixed(&self, p: &ProductDef, b: &BenefitDef, base: Decimal) -> Value {
         let tax = if b.unit_type == "CURRENCY" {
             p.country(self).tax
         } else {
-            0.0
+            Decimal::ZERO
         };
         let bonus = if p.promotion.is_some() && b.kind == "CREDITS" {
             base
         } else {
-            0.0
+            Decimal::ZERO
         };
         let total = base + bonus;
         json!({
             "base": base,
             "promotion_bonus": bonus,
-            "total_excluding_tax": round2(total / (1.0 + tax)),
+            "total_excluding_tax": round2(total / (Decimal::ONE + tax)),
             "total_including_tax": total,
         })
     }
@@ -881,12 +901,12 @@ impl Catalog {
                 let tax = if b.unit_type == "CURRENCY" {
                     p.country(self).tax
                 } else {
-                    0.0
+                    Decimal::ZERO
                 };
                 json!({
                     "base": {"min": min, "max": max},
                     "promotion_bonus": {"min": 0, "max": 0},
-                    "total_excluding_tax": {"min": round2(min / (1.0 + tax)), "max": round2(max / (1.0 + tax))},
+                    "total_excluding_tax": {"min": round2(min / (Decimal::ONE + tax)), "max": round2(max / (Decimal::ONE + tax))},
                     "total_including_tax": {"min": min, "max": max},
                 })
             }
@@ -902,7 +922,7 @@ impl Catalog {
 
     /// A transaction's benefits: fixed benefits, ranged ones resolved at
     /// the destination amount.
-    pub(crate) fn transaction_benefits_json(&self, p: &ProductDef, dest: f64) -> Value {
+    pub(crate) fn transaction_benefits_json(&self, p: &ProductDef, dest: Decimal) -> Value {
         Value::Array(
             p.benefits
                 .iter()
@@ -975,7 +995,7 @@ impl Catalog {
 
     pub(crate) fn product_json(&self, p: &ProductDef) -> Value {
         let op = &self.operators[p.operator];
-        let fee = p.fee_cents as f64 / 100.0;
+        let fee = p.fee;
         let (source, destination, prices) = match p.dest {
             Amt::Fixed(d) => (
                 json!({"unit_type": "CURRENCY", "unit": "USD", "amount": Self::source_for(p, d)}),
@@ -1247,27 +1267,25 @@ fn fill_order(ops: &[OperatorDef]) -> Vec<usize> {
     order
 }
 
-const AIRTIME_USD: &[f64] = &[
-    5.0, 10.0, 20.0, 2.0, 50.0, 3.0, 15.0, 25.0, 100.0, 1.0, 30.0, 40.0, 75.0,
-];
+const AIRTIME_USD: &[i64] = &[5, 10, 20, 2, 50, 3, 15, 25, 100, 1, 30, 40, 75];
 const DATA_GB: &[i64] = &[1, 2, 5, 10, 3, 20, 50];
-const GIFT_USD: &[f64] = &[10.0, 25.0, 50.0, 100.0, 15.0, 20.0, 200.0, 5.0];
+const GIFT_USD: &[i64] = &[10, 25, 50, 100, 15, 20, 200, 5];
 
 fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -> ProductDef {
     let mut rng = Rng::derive(seed, id as u64);
     let country = &COUNTRIES[op.country];
     let fx = country.fx;
-    let margin = 1.0 + rng.range(2, 8) as f64 / 100.0;
-    let fee_cents = if rng.chance(0.7) { 0 } else { rng.range(5, 75) };
+    let margin = Decimal::ONE + dm(rng.range(2, 8), 2);
+    let fee = dm(if rng.chance(0.7) { 0 } else { rng.range(5, 75) }, 2);
     let retail = match rng.below(3) {
         0 => Retail::Null,
         1 => Retail::Unset,
         _ => Retail::Priced {
             margin_pct: rng.range(5, 15) as u32,
-            fee_cents: rng.range(0, 50),
+            fee: dm(rng.range(0, 50), 2),
         },
     };
-    let base_rate = fx * (1.0 - rng.range(0, 4) as f64 / 100.0);
+    let base_rate = fx * (Decimal::ONE - dm(rng.range(0, 4), 2));
     let mut p = ProductDef {
         id,
         kind: ProductType::FixedValueRecharge,
@@ -1281,17 +1299,17 @@ fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -
         sender_names_required: false,
         zones: &["INTERNATIONAL"],
         calc_modes: &[],
-        dest: Amt::Fixed(0.0),
+        dest: Amt::Fixed(Decimal::ZERO),
         dest_unit: country.currency,
         rate_base: base_rate,
         rate_wholesale: base_rate * margin,
-        fee_cents,
+        fee,
         retail,
         benefits: Vec::new(),
         promotion: None,
     };
-    let cycle = |table_len: usize, n: usize| -> (usize, f64) {
-        (n % table_len, 1.0 + (n / table_len) as f64 * 0.1)
+    let cycle = |table_len: usize, n: usize| -> (usize, Decimal) {
+        (n % table_len, Decimal::ONE + dm((n / table_len) as i64, 1))
     };
     let credits = |amount: Amt, info: Option<String>| BenefitDef {
         kind: "CREDITS",
@@ -1312,7 +1330,7 @@ fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -
             match slot {
                 0 => {
                     let (i, scale) = cycle(AIRTIME_USD.len(), n);
-                    let d = nice(AIRTIME_USD[i] * scale * fx);
+                    let d = nice(Decimal::from(AIRTIME_USD[i]) * scale * fx);
                     p.subservice = Some(11);
                     p.tag = Some("AIRTIME");
                     p.dest = Amt::Fixed(d);
@@ -1327,7 +1345,7 @@ fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -
                 }
                 1 => {
                     let min = nice(fx);
-                    let max = nice(100.0 * fx);
+                    let max = nice(Decimal::ONE_HUNDRED * fx);
                     let inc = increment_for(fx);
                     p.kind = ProductType::RangedValueRecharge;
                     p.subservice = Some(11);
@@ -1349,22 +1367,22 @@ fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -
                     );
                     p.benefits.push(credits(
                         Amt::Range { min, max, inc },
-                        (country.tax > 0.0).then(|| {
+                        (country.tax > Decimal::ZERO).then(|| {
                             format!(
                                 "{}% tax deducted by the operator",
-                                (country.tax * 100.0).round()
+                                round_to(country.tax * Decimal::ONE_HUNDRED, 0)
                             )
                         }),
                     ));
                 }
                 2 => {
                     let (i, scale) = cycle(DATA_GB.len(), n);
-                    let gb = (DATA_GB[i] as f64 * scale).round();
-                    let d = nice(gb * 2.5 * fx);
+                    let gb = round_to(Decimal::from(DATA_GB[i]) * scale, 0);
+                    let d = nice(gb * dm(25, 1) * fx);
                     p.subservice = Some(13);
                     p.tag = Some("DATA");
                     p.dest = Amt::Fixed(d);
-                    p.validity = Some(("DAY", if gb < 5.0 { 7 } else { 30 }));
+                    p.validity = Some(("DAY", if gb < dm(5, 0) { 7 } else { 30 }));
                     p.name = format!("{} {} GB Data", op.name, gb);
                     p.description = format!("{} mobile data bundle of {} GB", op.name, gb);
                     p.benefits.push(BenefitDef {
@@ -1377,13 +1395,17 @@ fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -
                 }
                 _ => {
                     let (i, scale) = cycle(DATA_GB.len(), n);
-                    let gb = (DATA_GB[i] as f64 * scale).round();
-                    let minutes = 50.0 * gb;
-                    let d = nice(gb * 4.0 * fx);
+                    let gb = round_to(Decimal::from(DATA_GB[i]) * scale, 0);
+                    let minutes = dm(50, 0) * gb;
+                    let d = nice(gb * dm(4, 0) * fx);
                     p.subservice = Some(12);
                     p.tag = Some("BUNDLE");
                     p.dest = Amt::Fixed(d);
-                    p.validity = Some(if gb < 3.0 { ("WEEK", 1) } else { ("DAY", 30) });
+                    p.validity = Some(if gb < dm(3, 0) {
+                        ("WEEK", 1)
+                    } else {
+                        ("DAY", 30)
+                    });
                     p.name = format!("{} Combo {} GB + {} min", op.name, gb, minutes);
                     p.description = format!(
                         "{} bundle: {} GB data, {} minutes and 100 SMS",
@@ -1407,7 +1429,7 @@ fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -
                         kind: "SMS",
                         unit_type: "QUANTITY",
                         unit: "SMS".into(),
-                        amount: Amt::Fixed(100.0),
+                        amount: Amt::Fixed(dm(100, 0)),
                         info: None,
                     });
                 }
@@ -1415,8 +1437,8 @@ fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -
         }
         OpKind::Utility(_) | OpKind::Payment(_) => {
             let min = nice(fx);
-            let max = nice(1000.0 * fx);
-            let inc = 0.01;
+            let max = nice(dm(1000, 0) * fx);
+            let inc = dm(1, 2);
             p.kind = ProductType::RangedValuePayment;
             p.subservice = match op.kind {
                 OpKind::Utility(s) => Some(s),
@@ -1463,9 +1485,13 @@ fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -
                 &["INTERNATIONAL"]
             };
             if k % 3 == 2 {
-                let min = nice(10.0 * fx);
-                let max = nice(500.0 * fx);
-                let inc = increment_for(fx).max(if fx < 5.0 { 1.0 } else { 0.0 });
+                let min = nice(dm(10, 0) * fx);
+                let max = nice(dm(500, 0) * fx);
+                let inc = increment_for(fx).max(if fx < dm(5, 0) {
+                    Decimal::ONE
+                } else {
+                    Decimal::ZERO
+                });
                 p.kind = ProductType::RangedValuePinPurchase;
                 p.calc_modes = &["DESTINATION_AMOUNT"];
                 p.dest = Amt::Range { min, max, inc };
@@ -1481,7 +1507,7 @@ fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -
                 p.benefits.push(credits(Amt::Range { min, max, inc }, None));
             } else {
                 let (i, scale) = cycle(GIFT_USD.len(), k - k / 3);
-                let d = nice(GIFT_USD[i] * scale * fx);
+                let d = nice(Decimal::from(GIFT_USD[i]) * scale * fx);
                 p.kind = ProductType::FixedValuePinPurchase;
                 p.dest = Amt::Fixed(d);
                 p.name = format!("{} {} {}", op.name, fmt_amount(d), country.currency);
@@ -1496,9 +1522,9 @@ fn make_product(seed: u64, id: i64, op: &OperatorDef, op_idx: usize, k: usize) -
         }
         OpKind::Esim => {
             let (i, scale) = cycle(DATA_GB.len(), k);
-            let gb = (DATA_GB[i] as f64 * scale).round();
-            let days = if gb < 5.0 { 7 } else { 30 };
-            let d = nice(gb * 4.5 * fx);
+            let gb = round_to(Decimal::from(DATA_GB[i]) * scale, 0);
+            let days = if gb < dm(5, 0) { 7 } else { 30 };
+            let d = nice(gb * dm(45, 1) * fx);
             p.kind = ProductType::FixedValuePinPurchase;
             p.tag = Some("ESIM");
             p.credit_party = CreditParty::None;
@@ -1620,8 +1646,11 @@ mod tests {
 
     #[test]
     fn nice_amounts() {
-        assert_eq!(nice(7.75 * 5.0), 39.0);
-        assert_eq!(nice(15600.0 * 5.0), 78000.0);
-        assert_eq!(nice(0.92 * 5.0), 4.6);
+        assert_eq!(nice(dm(775, 2) * dm(5, 0)).to_string(), "39");
+        assert_eq!(nice(dm(15600, 0) * dm(5, 0)).to_string(), "78000");
+        assert_eq!(nice(dm(92, 2) * dm(5, 0)).to_string(), "4.6");
+        // Half away from zero, as a person rounds money: 20.5 -> 21, 0.125 -> 0.13.
+        assert_eq!(nice(dm(205, 1)).to_string(), "21");
+        assert_eq!(nice(dm(125, 3)).to_string(), "0.13");
     }
 }

@@ -961,7 +961,8 @@ fn lookup_statement(cat: &Catalog, body: &[u8]) -> Result<Reply, ApiError> {
         catalog::Amt::Range { min, max, .. } => (min, max),
         catalog::Amt::Fixed(x) => (x, x),
     };
-    let amount = catalog::round2(min + (max - min) * ((h % 1000) as f64 / 1000.0) * 0.2);
+    // Somewhere in the first fifth of the range, from the account number.
+    let amount = catalog::round2(min + (max - min) * catalog::dm((h % 1000) as i64 * 2, 4));
     let today = Utc::now().date_naive();
     let statement = json!({
         "reference": format!("STMT-{}", h % 1_000_000),
@@ -1023,13 +1024,13 @@ fn lookup_benefits(shared: &Shared, body: &[u8]) -> Result<Reply, ApiError> {
         Some(c) => vec![
             json!({
                 "type": "DATA", "unit_type": "DATA", "unit": "GB",
-                "amount": catalog::round2((h % 500) as f64 / 100.0),
+                "amount": catalog::dm((h % 500) as i64, 2),
                 "expiration_date": (now + TimeDelta::days(1 + (h % 29) as i64)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 "country": cat.country_json(c),
             }),
             json!({
                 "type": "TALKTIME", "unit_type": "TIME", "unit": "MINUTES",
-                "amount": (h / 7 % 300) as f64,
+                "amount": h / 7 % 300,
                 "expiration_date": Value::Null,
                 "country": cat.country_json(c),
             }),

@@ -1,9 +1,10 @@
-//! The account balance, in cents, moved as DVS's balance table says:
+//! The account balance, in exact decimals of its currency, moved as DVS's balance table says:
 //! CREATED authorizes (available → holding), CANCELLED / REJECTED / DECLINED
 //! void (holding → available), COMPLETED captures (holding → captured),
 //! REVERSED credits back (captured → available). The sum of the three never
 //! changes.
 
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 /// One balance. `captured` is what completed transactions debited.
@@ -11,52 +12,52 @@ use serde_json::{json, Value};
 pub(crate) struct Ledger {
     pub(crate) id: i64,
     pub(crate) unit: &'static str,
-    pub(crate) available: i64,
-    pub(crate) holding: i64,
-    pub(crate) captured: i64,
+    pub(crate) available: Decimal,
+    pub(crate) holding: Decimal,
+    pub(crate) captured: Decimal,
 }
 
 impl Ledger {
-    pub(crate) fn new(available_cents: i64) -> Self {
+    pub(crate) fn new(available: Decimal) -> Self {
         Self {
             id: 1,
             unit: "USD",
-            available: available_cents,
-            holding: 0,
-            captured: 0,
+            available,
+            holding: Decimal::ZERO,
+            captured: Decimal::ZERO,
         }
     }
 
-    /// Moves `cents` from available to holding; false (and nothing moves)
+    /// Moves `amount` from available to holding; false (and nothing moves)
     /// when available is short.
-    pub(crate) fn authorize(&mut self, cents: i64) -> bool {
-        if cents > self.available {
+    pub(crate) fn authorize(&mut self, amount: Decimal) -> bool {
+        if amount > self.available {
             return false;
         }
-        self.available -= cents;
-        self.holding += cents;
+        self.available -= amount;
+        self.holding += amount;
         true
     }
 
     /// Returns a hold to available.
-    pub(crate) fn void(&mut self, cents: i64) {
-        let cents = cents.min(self.holding);
-        self.holding -= cents;
-        self.available += cents;
+    pub(crate) fn void(&mut self, amount: Decimal) {
+        let amount = amount.min(self.holding);
+        self.holding -= amount;
+        self.available += amount;
     }
 
     /// Debits a hold.
-    pub(crate) fn capture(&mut self, cents: i64) {
-        let cents = cents.min(self.holding);
-        self.holding -= cents;
-        self.captured += cents;
+    pub(crate) fn capture(&mut self, amount: Decimal) {
+        let amount = amount.min(self.holding);
+        self.holding -= amount;
+        self.captured += amount;
     }
 
     /// Credits a captured amount back to available.
-    pub(crate) fn reverse(&mut self, cents: i64) {
-        let cents = cents.min(self.captured);
-        self.captured -= cents;
-        self.available += cents;
+    pub(crate) fn reverse(&mut self, amount: Decimal) {
+        let amount = amount.min(self.captured);
+        self.captured -= amount;
+        self.available += amount;
     }
 
     pub(crate) fn json(&self) -> Value {
@@ -64,8 +65,8 @@ impl Ledger {
             "id": self.id,
             "unit_type": "CURRENCY",
             "unit": self.unit,
-            "available": self.available as f64 / 100.0,
-            "holding": self.holding as f64 / 100.0,
+            "available": self.available,
+            "holding": self.holding,
             "credit_limit": 0,
         })
     }
@@ -77,17 +78,24 @@ mod tests {
 
     #[test]
     fn movements_conserve_the_total() {
-        let mut l = Ledger::new(1000);
-        assert!(l.authorize(300));
-        assert_eq!((l.available, l.holding), (700, 300));
-        l.capture(300);
-        assert_eq!((l.holding, l.captured), (0, 300));
-        l.reverse(300);
-        assert_eq!((l.available, l.captured), (1000, 0));
-        assert!(!l.authorize(1001));
-        assert!(l.authorize(1000));
-        l.void(1000);
-        assert_eq!(l.available + l.holding + l.captured, 1000);
-        assert_eq!(l.available, 1000);
+        let d = |cents: i64| Decimal::new(cents, 2);
+        let mut l = Ledger::new(d(1000));
+        assert!(l.authorize(d(301)));
+        assert_eq!((l.available, l.holding), (d(699), d(301)));
+        l.capture(d(301));
+        assert_eq!((l.holding, l.captured), (d(0), d(301)));
+        l.reverse(d(301));
+        assert_eq!((l.available, l.captured), (d(1000), d(0)));
+        assert!(!l.authorize(d(1001)));
+        assert!(l.authorize(d(1000)));
+        l.void(d(1000));
+        assert_eq!(l.available + l.holding + l.captured, d(1000));
+        assert_eq!(l.available, d(1000));
+        // Exact: a tenth of a cent held ten thousand times is ten dollars.
+        let mut l = Ledger::new(Decimal::from(10));
+        for _ in 0..10_000 {
+            assert!(l.authorize(Decimal::new(1, 3)));
+        }
+        assert_eq!((l.available, l.holding), (Decimal::ZERO, Decimal::from(10)));
     }
 }

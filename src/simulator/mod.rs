@@ -82,6 +82,7 @@ pub use transactions::status_id;
 
 use crate::{ErrorCode, Status, StatusClass};
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use state::{Knobs, Shared, SharedParts};
 use std::net::SocketAddr;
@@ -153,7 +154,7 @@ impl ApiError {
 ///     .catalog_size(500)
 ///     .time_factor(0.001)
 ///     .credentials("my-key", "my-secret")
-///     .starting_balance(250.0)
+///     .starting_balance(dvs::Decimal::from(250))
 ///     .rate_limit(100, Duration::from_secs(1));
 /// # let _ = config;
 /// ```
@@ -165,7 +166,7 @@ pub struct SimulatorConfig {
     key: String,
     secret: String,
     any_credentials: bool,
-    starting_balance_cents: i64,
+    starting_balance: Decimal,
     callback_attempts: u32,
     callback_backoff: Duration,
     knobs: Knobs,
@@ -180,7 +181,7 @@ impl Default for SimulatorConfig {
             key: Self::DEFAULT_KEY.to_string(),
             secret: Self::DEFAULT_SECRET.to_string(),
             any_credentials: false,
-            starting_balance_cents: 1_000_000,
+            starting_balance: Decimal::from(10_000),
             callback_attempts: 5,
             callback_backoff: Duration::from_secs(1),
             knobs: Knobs {
@@ -249,9 +250,10 @@ impl SimulatorConfig {
         self
     }
 
-    /// The account's starting balance in USD (default 10,000.00).
-    pub fn starting_balance(mut self, usd: f64) -> Self {
-        self.starting_balance_cents = (usd.max(0.0) * 100.0).round() as i64;
+    /// The account's starting balance in USD (default 10,000; a negative
+    /// amount counts as 0).
+    pub fn starting_balance(mut self, usd: Decimal) -> Self {
+        self.starting_balance = usd.max(Decimal::ZERO);
         self
     }
 
@@ -303,7 +305,7 @@ impl SimulatorConfig {
     }
 }
 
-/// A balance as the simulator holds it, in cents of `unit`.
+/// A balance as the simulator holds it, in exact amounts of `unit`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Balance {
@@ -312,27 +314,17 @@ pub struct Balance {
     /// The currency.
     pub unit: String,
     /// Available for new transactions.
-    pub available_cents: i64,
+    pub available: Decimal,
     /// Held for transactions in progress.
-    pub holding_cents: i64,
+    pub holding: Decimal,
     /// Debited by completed transactions (not shown by the API).
-    pub captured_cents: i64,
+    pub captured: Decimal,
 }
 
 impl Balance {
     /// `available + holding + captured`: constant whatever transactions do.
-    pub fn total_cents(&self) -> i64 {
-        self.available_cents + self.holding_cents + self.captured_cents
-    }
-
-    /// Available, in units of the currency.
-    pub fn available(&self) -> f64 {
-        self.available_cents as f64 / 100.0
-    }
-
-    /// Holding, in units of the currency.
-    pub fn holding(&self) -> f64 {
-        self.holding_cents as f64 / 100.0
+    pub fn total(&self) -> Decimal {
+        self.available + self.holding + self.captured
     }
 }
 
@@ -352,9 +344,9 @@ pub struct TransactionSnapshot {
     pub status_id: i64,
     /// The status class.
     pub class: StatusClass,
-    /// Wholesale price plus fee, in cents: what the balance holds, captures
-    /// or credits back.
-    pub amount_cents: i64,
+    /// Wholesale price plus fee: what the balance holds, captures or
+    /// credits back.
+    pub amount: Decimal,
     /// When it was created (simulator clock).
     pub created: DateTime<Utc>,
     /// When it was confirmed.
@@ -437,7 +429,7 @@ impl Simulator {
         let catalog = catalog::Catalog::generate(config.seed, config.catalog_size, Utc::now());
         let shared = Shared::new(SharedParts {
             catalog,
-            starting_cents: config.starting_balance_cents,
+            starting_balance: config.starting_balance,
             seed: config.seed,
             knobs: config.knobs,
             key: config.key,
@@ -508,9 +500,9 @@ impl Simulator {
         vec![Balance {
             id: l.id,
             unit: l.unit.to_string(),
-            available_cents: l.available,
-            holding_cents: l.holding,
-            captured_cents: l.captured,
+            available: l.available,
+            holding: l.holding,
+            captured: l.captured,
         }]
     }
 
@@ -523,7 +515,7 @@ impl Simulator {
             status: tx.status.clone(),
             status_id: tx.status_id(),
             class: tx.class(),
-            amount_cents: tx.hold_cents,
+            amount: tx.hold,
             created: tx.created,
             confirmed: tx.confirmed,
             body: tx.json(cat),
@@ -545,9 +537,9 @@ impl Simulator {
             balances: vec![Balance {
                 id: l.id,
                 unit: l.unit.to_string(),
-                available_cents: l.available,
-                holding_cents: l.holding,
-                captured_cents: l.captured,
+                available: l.available,
+                holding: l.holding,
+                captured: l.captured,
             }],
             transactions: st.txs.iter().map(|tx| self.snapshot_of(tx)).collect(),
         }

@@ -81,7 +81,7 @@ pub(crate) async fn stopped(mut rx: watch::Receiver<bool>) {
 
 pub(crate) struct SharedParts {
     pub(crate) catalog: Catalog,
-    pub(crate) starting_cents: i64,
+    pub(crate) starting_balance: rust_decimal::Decimal,
     pub(crate) seed: u64,
     pub(crate) knobs: Knobs,
     pub(crate) key: String,
@@ -98,7 +98,7 @@ impl Shared {
         Arc::new(Shared {
             catalog: parts.catalog,
             state: Mutex::new(State {
-                ledger: Ledger::new(parts.starting_cents),
+                ledger: Ledger::new(parts.starting_balance),
                 txs: Vec::new(),
                 by_external: HashMap::new(),
                 active: BTreeSet::new(),
@@ -216,7 +216,7 @@ impl Shared {
         let idx = st.txs.len();
         let id = self.first_tx_id + idx as i64;
         let mut tx = Tx::new(id, req, pidx, p, priced, now);
-        let held = st.ledger.authorize(tx.hold_cents);
+        let held = st.ledger.authorize(tx.hold);
         if !held {
             // Recorded as rejected (findable by external_id), answered 1006001.
             tx.status = Status::RejectedInsufficientBalance;
@@ -312,10 +312,10 @@ impl Shared {
         let was_held = tx.is_active();
         match new_class {
             StatusClass::Cancelled | StatusClass::Rejected | StatusClass::Declined if was_held => {
-                ledger.void(tx.hold_cents)
+                ledger.void(tx.hold)
             }
             StatusClass::Completed if was_held => {
-                ledger.capture(tx.hold_cents);
+                ledger.capture(tx.hold);
                 tx.operator_reference = Some(format!("SIM{}", tx.id));
                 if tx.plan.pin {
                     let code = format!(
@@ -331,7 +331,7 @@ impl Shared {
                     tx.pin = Some((code, format!("SN{}", tx.id)));
                 }
             }
-            StatusClass::Reversed => ledger.reverse(tx.hold_cents),
+            StatusClass::Reversed => ledger.reverse(tx.hold),
             _ => {}
         }
         tx.status = status;

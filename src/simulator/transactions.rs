@@ -5,6 +5,7 @@ use super::catalog::{round2, Amt, Catalog, CreditParty, ProductDef, COUNTRIES};
 use super::ApiError;
 use crate::{ErrorCode, Status, StatusClass};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -127,7 +128,7 @@ pub(crate) fn plan(product: &ProductDef, credit_value: Option<&str>) -> Plan {
 pub(crate) struct AmountReq {
     pub(crate) unit_type: String,
     pub(crate) unit: String,
-    pub(crate) amount: f64,
+    pub(crate) amount: Decimal,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -343,7 +344,7 @@ pub(crate) fn validate_request(req: &CreateRequest) -> Result<(), ApiError> {
             if !non_blank(&a.unit) {
                 return Err(bad(format!("{field}.unit must not be blank")));
             }
-            if !a.amount.is_finite() || a.amount <= 0.0 {
+            if a.amount <= Decimal::ZERO {
                 return Err(bad(format!("{field}.amount must be a positive number")));
             }
         }
@@ -405,16 +406,16 @@ pub(crate) fn validate_request(req: &CreateRequest) -> Result<(), ApiError> {
 #[derive(Debug)]
 pub(crate) struct Priced {
     /// Destination amount (what the beneficiary gets).
-    pub(crate) dest: f64,
+    pub(crate) dest: Decimal,
     pub(crate) requested: Value,
     pub(crate) adjusted: Value,
-    /// Wholesale price plus fee, in cents: what the balance holds.
-    pub(crate) hold_cents: i64,
+    /// Wholesale price plus fee: what the balance holds.
+    pub(crate) hold: Decimal,
     /// The credit party identifier the suffix table reads.
     pub(crate) credit_value: Option<String>,
 }
 
-fn amount_json(unit: &str, amount: f64) -> Value {
+fn amount_json(unit: &str, amount: Decimal) -> Value {
     json!({"unit_type": "CURRENCY", "unit": unit, "amount": amount})
 }
 
@@ -495,7 +496,7 @@ pub(crate) fn price(
                     ));
                 }
                 let (lo, hi) = (Catalog::source_for(p, min), Catalog::source_for(p, max));
-                if src.amount < lo - 1e-9 || src.amount > hi + 1e-9 {
+                if src.amount < lo || src.amount > hi {
                     return Err(ApiError::new(
                         ErrorCode::AmountOutOfRange,
                         "Requested product amount is out of range",
@@ -514,10 +515,13 @@ pub(crate) fn price(
                         "Requested product unit is invalid",
                     ));
                 }
-                let steps = (dst.amount - min) / inc;
-                if dst.amount < min - 1e-9
-                    || dst.amount > max + 1e-9
-                    || (steps - steps.round()).abs() > 1e-6
+                // Exact: a destination is `min` plus a whole number of
+                // steps, or `max` (both bounds are inclusive).
+                if dst.amount < min
+                    || dst.amount > max
+                    || (dst.amount != max
+                        && !inc.is_zero()
+                        && !((dst.amount - min) % inc).is_zero())
                 {
                     return Err(ApiError::new(
                         ErrorCode::AmountOutOfRange,
@@ -536,12 +540,12 @@ pub(crate) fn price(
             (dest, requested, adjusted)
         }
     };
-    let hold_cents = (Catalog::wholesale_for(p, dest) * 100.0).round() as i64 + p.fee_cents;
+    let hold = Catalog::wholesale_for(p, dest) + p.fee;
     Ok(Priced {
         dest,
         requested,
         adjusted,
-        hold_cents,
+        hold,
         credit_value,
     })
 }
@@ -561,8 +565,8 @@ pub(crate) struct Tx {
     pub(crate) plan: Plan,
     pub(crate) submit_at: Option<DateTime<Utc>>,
     pub(crate) final_at: Option<DateTime<Utc>>,
-    pub(crate) hold_cents: i64,
-    pub(crate) dest: f64,
+    pub(crate) hold: Decimal,
+    pub(crate) dest: Decimal,
     pub(crate) requested: Value,
     pub(crate) adjusted: Value,
     pub(crate) sender: Value,
@@ -602,7 +606,7 @@ impl Tx {
             plan: plan(p, priced.credit_value.as_deref()),
             submit_at: None,
             final_at: None,
-            hold_cents: priced.hold_cents,
+            hold: priced.hold,
             dest: priced.dest,
             requested: priced.requested,
             adjusted: priced.adjusted,

@@ -1,6 +1,7 @@
 //! The wallet balance, with the vendor's sign convention made explicit.
 
 use crate::Error;
+use rust_decimal::Decimal;
 
 /// The wallet balance (`GET /account/balance`), in the wallet's currency.
 ///
@@ -13,31 +14,31 @@ use crate::Error;
 ///
 /// ```
 /// use dvs::valuetopup::Balance;
+/// use dvs::Decimal;
 ///
-/// let prepaid = Balance::from_wire(-250.75).unwrap();
-/// assert_eq!(prepaid, Balance::Prepaid { available: 250.75 });
-/// assert_eq!(prepaid.available(), Some(250.75));
+/// let prepaid = Balance::from_wire(Decimal::new(-25075, 2)).unwrap();
+/// assert_eq!(prepaid, Balance::Prepaid { available: Decimal::new(25075, 2) });
+/// assert_eq!(prepaid.available(), Some(Decimal::new(25075, 2)));
 ///
-/// let credit = Balance::from_wire(1200.0).unwrap();
-/// assert_eq!(credit, Balance::Credit { owed: 1200.0 });
+/// let credit = Balance::from_wire(Decimal::from(1200)).unwrap();
+/// assert_eq!(credit, Balance::Credit { owed: Decimal::from(1200) });
 /// assert_eq!(credit.available(), None);
 ///
-/// assert_eq!(Balance::from_wire(0.0).unwrap(), Balance::Zero);
-/// assert_eq!(prepaid.wire_value(), -250.75);
-/// assert!(Balance::from_wire(f64::NAN).is_err());
+/// assert_eq!(Balance::from_wire(Decimal::ZERO).unwrap(), Balance::Zero);
+/// assert_eq!(prepaid.wire_value(), Decimal::new(-25075, 2));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Balance {
     /// Prepaid terms: funds available (the wire value was negative).
     Prepaid {
         /// Available funds, positive.
-        available: f64,
+        available: Decimal,
     },
     /// Credit terms: the amount owed (the wire value was positive).
     Credit {
         /// Amount owed, positive.
-        owed: f64,
+        owed: Decimal,
     },
     /// Exactly zero: no prepaid funds, or nothing owed on credit.
     Zero,
@@ -45,16 +46,10 @@ pub enum Balance {
 
 impl Balance {
     /// The balance of the number the API sends.
-    pub fn from_wire(value: f64) -> Result<Self, Error> {
-        if !value.is_finite() {
-            return Err(Error::Decode {
-                path: "payLoad".into(),
-                message: format!("balance {value} is not a finite number"),
-            });
-        }
-        Ok(if value < 0.0 {
+    pub fn from_wire(value: Decimal) -> Result<Self, Error> {
+        Ok(if value < Decimal::ZERO {
             Self::Prepaid { available: -value }
-        } else if value > 0.0 {
+        } else if value > Decimal::ZERO {
             Self::Credit { owed: value }
         } else {
             Self::Zero
@@ -62,28 +57,28 @@ impl Balance {
     }
 
     /// The number the API sent (negative: prepaid funds; positive: owed).
-    pub fn wire_value(&self) -> f64 {
+    pub fn wire_value(&self) -> Decimal {
         match self {
             Self::Prepaid { available } => -available,
             Self::Credit { owed } => *owed,
-            Self::Zero => 0.0,
+            Self::Zero => Decimal::ZERO,
         }
     }
 
-    /// Prepaid funds available, on prepaid terms (`Some(0.0)` for zero).
-    pub fn available(&self) -> Option<f64> {
+    /// Prepaid funds available, on prepaid terms (`Some(Decimal::ZERO)` for zero).
+    pub fn available(&self) -> Option<Decimal> {
         match self {
             Self::Prepaid { available } => Some(*available),
-            Self::Zero => Some(0.0),
+            Self::Zero => Some(Decimal::ZERO),
             Self::Credit { .. } => None,
         }
     }
 
-    /// The amount owed, on credit terms (`Some(0.0)` for zero).
-    pub fn owed(&self) -> Option<f64> {
+    /// The amount owed, on credit terms (`Some(Decimal::ZERO)` for zero).
+    pub fn owed(&self) -> Option<Decimal> {
         match self {
             Self::Credit { owed } => Some(*owed),
-            Self::Zero => Some(0.0),
+            Self::Zero => Some(Decimal::ZERO),
             Self::Prepaid { .. } => None,
         }
     }

@@ -40,7 +40,7 @@ macro_rules! envelope {
 }
 
 envelope! {
-    BalanceResponse => f64;
+    BalanceResponse => rust_decimal::Decimal;
     BillPayAccountResponse => types::BillPayAccountDetail;
     CostEstimateResponse => types::CostEstimate;
     CountryListResponse => Vec<types::Country>;

@@ -28,7 +28,7 @@
 //!     .await?;
 //! println!("{} top-up products in Jamaica", products.len());
 //! let outcome = client
-//!     .top_up(&TopUp::new(3101, 10.0, "18761234567").correlation_id("order-42"))
+//!     .top_up(&TopUp::new(3101, dvs::Decimal::TEN, "18761234567").correlation_id("order-42"))
 //!     .await?;
 //! if let PurchaseOutcome::Pending { correlation_id, .. } = &outcome {
 //!     println!("{correlation_id} still in progress; ask again later");

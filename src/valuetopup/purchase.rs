@@ -7,6 +7,7 @@
 
 use super::validate;
 use crate::Error;
+use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -82,7 +83,7 @@ fn opt_msisdn(field: &'static str, value: &Option<String>) -> Result<Option<Stri
 ///
 /// ```
 /// use dvs::valuetopup::TopUp;
-/// let topup = TopUp::new(3101, 10.0, "18761234567")
+/// let topup = TopUp::new(3101, dvs::Decimal::TEN, "18761234567")
 ///     .correlation_id("order-2024-0042")
 ///     .sender_mobile("447700900123")
 ///     .transaction_currency_code("JMD");
@@ -92,7 +93,7 @@ fn opt_msisdn(field: &'static str, value: &Option<String>) -> Result<Option<Stri
 #[must_use]
 pub struct TopUp {
     sku_id: i32,
-    amount: f64,
+    amount: Decimal,
     mobile: String,
     correlation_id: Option<String>,
     sender_mobile: Option<String>,
@@ -123,7 +124,7 @@ impl TopUp {
     /// [`transaction_currency_code`](Self::transaction_currency_code) says
     /// otherwise) with an RTR SKU, to `mobile` (digits with the country code;
     /// a leading `+` is dropped).
-    pub fn new(sku_id: i32, amount: f64, mobile: impl Into<String>) -> Self {
+    pub fn new(sku_id: i32, amount: Decimal, mobile: impl Into<String>) -> Self {
         Self {
             sku_id,
             amount,
@@ -206,7 +207,7 @@ impl TopUp {
         self.additional_infos.check()?;
         let mut body = Map::new();
         body.insert("skuId".into(), self.sku_id.into());
-        body.insert("amount".into(), self.amount.into());
+        body.insert("amount".into(), json!(self.amount));
         body.insert("mobile".into(), mobile.into());
         body.insert("correlationId".into(), correlation_id.into());
         put_opt(&mut body, "senderMobile", &sender);
@@ -292,7 +293,7 @@ impl PinPurchase {
 ///
 /// ```
 /// use dvs::valuetopup::BillPayment;
-/// let bill = BillPayment::new(5120, 35.5, "0012345678")
+/// let bill = BillPayment::new(5120, dvs::Decimal::new(355, 1), "0012345678")
 ///     .sender_name("Ana Pérez")
 ///     .transaction_currency_code("USD");
 /// ```
@@ -300,7 +301,7 @@ impl PinPurchase {
 #[must_use]
 pub struct BillPayment {
     sku_id: i32,
-    amount: f64,
+    amount: Decimal,
     account_number: String,
     correlation_id: Option<String>,
     mobile_number: Option<String>,
@@ -314,7 +315,7 @@ pub struct BillPayment {
 impl BillPayment {
     /// A payment of `amount` with a bill pay SKU, to `account_number` (the
     /// number on the bill, or the mobile number of a postpaid mobile bill).
-    pub fn new(sku_id: i32, amount: f64, account_number: impl Into<String>) -> Self {
+    pub fn new(sku_id: i32, amount: Decimal, account_number: impl Into<String>) -> Self {
         Self {
             sku_id,
             amount,
@@ -395,7 +396,7 @@ impl BillPayment {
         self.additional_infos.check()?;
         let mut body = Map::new();
         body.insert("skuId".into(), self.sku_id.into());
-        body.insert("amount".into(), self.amount.into());
+        body.insert("amount".into(), json!(self.amount));
         body.insert("accountNumber".into(), self.account_number.clone().into());
         body.insert("correlationId".into(), correlation_id.into());
         put_opt(&mut body, "mobileNumber", &mobile);
@@ -418,7 +419,7 @@ impl BillPayment {
 ///
 /// ```
 /// use dvs::valuetopup::GiftCardOrder;
-/// let order = GiftCardOrder::new(90011, 25.0)
+/// let order = GiftCardOrder::new(90011, dvs::Decimal::from(25))
 ///     .first_name("Ana")
 ///     .last_name("Pérez")
 ///     .recipient("14155550123");
@@ -427,7 +428,7 @@ impl BillPayment {
 #[must_use]
 pub struct GiftCardOrder {
     sku_id: i32,
-    amount: f64,
+    amount: Decimal,
     correlation_id: Option<String>,
     first_name: Option<String>,
     last_name: Option<String>,
@@ -438,7 +439,7 @@ pub struct GiftCardOrder {
 
 impl GiftCardOrder {
     /// A gift card of `amount` with a gift card SKU.
-    pub fn new(sku_id: i32, amount: f64) -> Self {
+    pub fn new(sku_id: i32, amount: Decimal) -> Self {
         Self {
             sku_id,
             amount,
@@ -508,7 +509,7 @@ impl GiftCardOrder {
         self.additional_infos.check()?;
         let mut body = Map::new();
         body.insert("skuId".into(), self.sku_id.into());
-        body.insert("amount".into(), self.amount.into());
+        body.insert("amount".into(), json!(self.amount));
         body.insert("correlationId".into(), correlation_id.into());
         put_opt(&mut body, "firstName", &self.first_name);
         put_opt(&mut body, "lastName", &self.last_name);
@@ -636,7 +637,7 @@ mod tests {
     #[test]
     fn bodies() {
         let o = Order::top_up(
-            &TopUp::new(1, 5.0, "+18761234567")
+            &TopUp::new(1, Decimal::from(5), "+18761234567")
                 .correlation_id("c-1")
                 .boost_pin("1234")
                 .additional_info("email", "a@b.c"),
@@ -644,10 +645,13 @@ mod tests {
         .unwrap();
         assert_eq!(
             o.body,
-            json!({"skuId": 1, "amount": 5.0, "mobile": "18761234567", "correlationId": "c-1",
+            json!({"skuId": 1, "amount": 5, "mobile": "18761234567", "correlationId": "c-1",
                    "boostPin": "1234", "additionalInfos": [{"name": "email", "value": "a@b.c"}]})
         );
-        let shown = format!("{:?}", TopUp::new(1, 5.0, "1876").boost_pin("9876"));
+        let shown = format!(
+            "{:?}",
+            TopUp::new(1, Decimal::from(5), "1876").boost_pin("9876")
+        );
         assert!(!shown.contains("9876"), "{shown}");
         let generated = Order::esim(&EsimOrder::new(3)).unwrap();
         assert_eq!(
@@ -655,16 +659,20 @@ mod tests {
             json!(generated.correlation_id)
         );
         for bad in [
-            Order::top_up(&TopUp::new(0, 5.0, "18761234567")),
-            Order::top_up(&TopUp::new(1, -5.0, "18761234567")),
-            Order::top_up(&TopUp::new(1, 5.0, "")),
-            Order::top_up(&TopUp::new(1, 5.0, "18761234567").correlation_id("")),
-            Order::top_up(&TopUp::new(1, 5.0, "18761234567").correlation_id("x".repeat(51))),
-            Order::top_up(&TopUp::new(1, 5.0, "18761234567").boost_pin("1234567")),
-            Order::top_up(&TopUp::new(1, 5.0, "18761234567").number_of_plan_months(0)),
-            Order::bill(&BillPayment::new(1, 5.0, " ")),
-            Order::bill(&BillPayment::new(1, 5.0, "1").transaction_currency_code("USDT")),
-            Order::gift_card(&GiftCardOrder::new(1, f64::NAN)),
+            Order::top_up(&TopUp::new(0, Decimal::from(5), "18761234567")),
+            Order::top_up(&TopUp::new(1, Decimal::from(-5), "18761234567")),
+            Order::top_up(&TopUp::new(1, Decimal::from(5), "")),
+            Order::top_up(&TopUp::new(1, Decimal::from(5), "18761234567").correlation_id("")),
+            Order::top_up(
+                &TopUp::new(1, Decimal::from(5), "18761234567").correlation_id("x".repeat(51)),
+            ),
+            Order::top_up(&TopUp::new(1, Decimal::from(5), "18761234567").boost_pin("1234567")),
+            Order::top_up(&TopUp::new(1, Decimal::from(5), "18761234567").number_of_plan_months(0)),
+            Order::bill(&BillPayment::new(1, Decimal::from(5), " ")),
+            Order::bill(
+                &BillPayment::new(1, Decimal::from(5), "1").transaction_currency_code("USDT"),
+            ),
+            Order::gift_card(&GiftCardOrder::new(1, Decimal::ZERO)),
             Order::pin(&PinPurchase::new(1).recipient("12")),
         ] {
             assert!(matches!(bad, Err(Error::InvalidInput { .. })));

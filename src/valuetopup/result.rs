@@ -1,6 +1,7 @@
 //! What a purchase delivered: the transaction payload as a typed view.
 
 use super::raw::types;
+use rust_decimal::Decimal;
 
 /// A secret value (a gift card's number or PIN, an eSIM activation code, a
 /// bill payment token): whoever reads it can redeem it. `Debug` never shows
@@ -114,13 +115,13 @@ pub struct Purchase {
     /// When the transaction was made, as the vendor formats it.
     pub transaction_date: Option<String>,
     /// Amount charged to the wallet.
-    pub invoice_amount: Option<f64>,
+    pub invoice_amount: Option<Decimal>,
     /// Face value bought.
-    pub face_value: Option<f64>,
+    pub face_value: Option<Decimal>,
     /// Discount.
-    pub discount: Option<f64>,
+    pub discount: Option<Decimal>,
     /// Fee.
-    pub fee: Option<f64>,
+    pub fee: Option<Decimal>,
     /// The SKU bought.
     pub product: Option<PurchasedProduct>,
     /// The vendor's `responseMessage`, when sent.
@@ -192,7 +193,7 @@ pub struct PurchasedProduct {
     /// Product name.
     pub product_name: Option<String>,
     /// Face value.
-    pub face_value: Option<f64>,
+    pub face_value: Option<Decimal>,
     /// How to use or redeem the product.
     pub instructions: Option<String>,
     /// Product description.
@@ -226,8 +227,8 @@ fn secret(s: Option<String>) -> Option<Secret> {
     text(s).map(Secret)
 }
 
-fn number(n: Option<f64>) -> Option<f64> {
-    n.filter(|n| *n != 0.0)
+fn number(n: Option<Decimal>) -> Option<Decimal> {
+    n.filter(|n| !n.is_zero())
 }
 
 impl Delivery {
@@ -278,7 +279,7 @@ pub struct DeliveredPin {
     /// The PIN and its control (serial) number.
     pub pin: crate::Pin,
     /// Value of the PIN.
-    pub delivered_amount: Option<f64>,
+    pub delivered_amount: Option<Decimal>,
     /// Currency of the value.
     pub delivered_currency_code: Option<String>,
     /// Expiry, as the vendor formats it.
@@ -441,11 +442,11 @@ impl SimDetails {
 #[non_exhaustive]
 pub struct TopUpDetails {
     /// Amount delivered, in local currency.
-    pub local_currency_amount: Option<f64>,
+    pub local_currency_amount: Option<Decimal>,
     /// Sales tax, in local currency.
-    pub sales_tax_amount: Option<f64>,
+    pub sales_tax_amount: Option<Decimal>,
     /// Delivered amount without tax.
-    pub local_currency_amount_excluding_tax: Option<f64>,
+    pub local_currency_amount_excluding_tax: Option<Decimal>,
     /// Local currency.
     pub destination_currency: Option<String>,
     /// The operator's transaction reference.

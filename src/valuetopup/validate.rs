@@ -1,6 +1,7 @@
 //! Input checks made before anything is sent to ValueTopup.
 
 use crate::Error;
+use rust_decimal::Decimal;
 
 /// A `correlationId`: 1 to 50 characters (the spec's bounds), printable
 /// ASCII without white space or `/ \ ? # %`. The narrower alphabet keeps the
@@ -70,14 +71,14 @@ pub(crate) fn id(field: &'static str, value: i32) -> Result<i32, Error> {
     }
 }
 
-/// An amount: finite and above zero.
-pub(crate) fn amount(value: f64) -> Result<f64, Error> {
-    if value.is_finite() && value > 0.0 {
+/// An amount: above zero.
+pub(crate) fn amount(value: Decimal) -> Result<Decimal, Error> {
+    if value > Decimal::ZERO {
         Ok(value)
     } else {
         Err(Error::invalid(
             "amount",
-            format!("must be a finite amount above 0, not {value}"),
+            format!("must be an amount above 0, not {value}"),
         ))
     }
 }
@@ -208,8 +209,8 @@ mod tests {
 
     #[test]
     fn others() {
-        assert!(amount(10.0).is_ok());
-        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        assert!(amount(Decimal::TEN).is_ok());
+        for bad in [Decimal::ZERO, Decimal::NEGATIVE_ONE] {
             assert!(amount(bad).is_err(), "{bad}");
         }
         assert!(currency("INR").is_ok() && currency("inr").is_err() && currency("INRS").is_err());

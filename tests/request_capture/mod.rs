@@ -85,7 +85,13 @@ pub struct Captured {
     /// `content-length` left out.
     pub headers: BTreeMap<String, String>,
     /// The JSON body, `null` when none was sent.
+    #[serde(serialize_with = "plain_body")]
     pub body: Value,
+}
+
+/// The body with plain numbers, for snapshots (see `plain_json`).
+fn plain_body<S: serde::Serializer>(body: &Value, s: S) -> Result<S::Ok, S::Error> {
+    crate::plain_json::Plain(body).serialize(s)
 }
 
 impl Captured {

@@ -5,8 +5,10 @@
 
 use crate::support::{self, create_body, gtm_number, Api};
 use dvs::simulator::{ControlError, Simulator, SimulatorConfig};
+use dvs::Decimal;
 use dvs::StatusClass;
 use proptest::prelude::*;
+use rust_decimal_macros::dec;
 use serde_json::json;
 use std::time::Duration;
 
@@ -26,7 +28,7 @@ enum Op {
 }
 
 const SUFFIXES: &[&str] = &["100", "101", "102", "106", "200", "300"];
-const START_CENTS: i64 = 6_000;
+const START: Decimal = dec!(60.00);
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
@@ -44,12 +46,14 @@ fn op() -> impl Strategy<Value = Op> {
 fn check(sim: &Simulator, step: usize, op: &Op) {
     let snap = sim.snapshot();
     let b = &snap.balances[0];
-    assert_eq!(b.total_cents(), START_CENTS, "step {step} ({op:?}): {b:?}");
+    assert_eq!(b.total(), START, "step {step} ({op:?}): {b:?}");
     assert!(
-        b.available_cents >= 0 && b.holding_cents >= 0 && b.captured_cents >= 0,
+        !b.available.is_sign_negative()
+            && !b.holding.is_sign_negative()
+            && !b.captured.is_sign_negative(),
         "{b:?}"
     );
-    let held: i64 = snap
+    let held: Decimal = snap
         .transactions
         .iter()
         .filter(|t| {
@@ -58,16 +62,16 @@ fn check(sim: &Simulator, step: usize, op: &Op) {
                 StatusClass::Created | StatusClass::Confirmed | StatusClass::Submitted
             )
         })
-        .map(|t| t.amount_cents)
+        .map(|t| t.amount)
         .sum();
-    let captured: i64 = snap
+    let captured: Decimal = snap
         .transactions
         .iter()
         .filter(|t| t.class == StatusClass::Completed)
-        .map(|t| t.amount_cents)
+        .map(|t| t.amount)
         .sum();
-    assert_eq!(b.holding_cents, held, "step {step} ({op:?}): holding");
-    assert_eq!(b.captured_cents, captured, "step {step} ({op:?}): captured");
+    assert_eq!(b.holding, held, "step {step} ({op:?}): holding");
+    assert_eq!(b.captured, captured, "step {step} ({op:?}): captured");
 }
 
 async fn run(ops: Vec<Op>) {
@@ -75,7 +79,7 @@ async fn run(ops: Vec<Op>) {
         SimulatorConfig::default()
             .catalog_size(200)
             .time_factor(0.0005)
-            .starting_balance(START_CENTS as f64 / 100.0),
+            .starting_balance(START),
     )
     .await;
     let products = [
@@ -159,8 +163,8 @@ async fn run(ops: Vec<Op>) {
 /// What the API shows never exceeds the start, and is never negative.
 async fn check_http(api: &Api) {
     let (available, holding) = api.balance().await;
-    assert!(available >= 0.0 && holding >= 0.0);
-    assert!(available + holding <= START_CENTS as f64 / 100.0 + 1e-9);
+    assert!(!available.is_sign_negative() && !holding.is_sign_negative());
+    assert!(available + holding <= START);
 }
 
 proptest! {

@@ -4,6 +4,7 @@
 use crate::support::{self, create_body, gtm_number, gtm_recharge, spec};
 use dvs::Status;
 use reqwest::Method;
+use rust_decimal_macros::dec;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
@@ -290,7 +291,7 @@ async fn callbacks_for_cancel_expiry_and_rejection() {
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
         .await;
-    let (sim, api) = support::start(support::config().starting_balance(20.0)).await;
+    let (sim, api) = support::start(support::config().starting_balance(dec!(20.0))).await;
     let product = gtm_recharge(&api).await;
     let url = format!("{}/hook", server.uri());
     let with_cb = |ext: &str| {
@@ -374,15 +375,15 @@ async fn concurrent_creates_under_load() {
     let snap = sim.snapshot();
     assert!(snap.transactions.iter().all(|t| t.class.is_final()));
     let b = &snap.balances[0];
-    assert_eq!(b.total_cents(), 1_000_000);
-    assert_eq!(b.holding_cents, 0);
-    let completed: i64 = snap
+    assert_eq!(b.total(), dec!(10_000));
+    assert!(b.holding.is_zero());
+    let completed: dvs::Decimal = snap
         .transactions
         .iter()
         .filter(|t| t.status == Status::Completed)
-        .map(|t| t.amount_cents)
+        .map(|t| t.amount)
         .sum();
-    assert_eq!(b.captured_cents, completed);
+    assert_eq!(b.captured, completed);
 }
 
 #[tokio::test]

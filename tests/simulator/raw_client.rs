@@ -136,8 +136,10 @@ async fn a_transaction_through_the_generated_client() {
         .expect("balances")
         .into_inner();
     let b = serde_json::to_value(&balances[0]).unwrap();
-    let expected = sim.balances()[0].available();
-    assert_eq!(b["available"].as_f64(), Some(expected));
+    // Exactly the simulator's amount, as the JSON number's text.
+    let expected = sim.balances()[0].available;
+    assert_eq!(b["available"].to_string(), expected.to_string());
+    assert_eq!(balances[0].available, expected);
 }
 
 /// The deprecated GET look-up through the generated client: the same

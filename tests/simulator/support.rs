@@ -461,14 +461,20 @@ impl Api {
             .body
     }
 
-    pub async fn balance(&self) -> (f64, f64) {
+    pub async fn balance(&self) -> (dvs::Decimal, dvs::Decimal) {
         let b = self.get("/balances").await.expect(200);
         let b = &b.items()[0];
-        (
-            b["available"].as_f64().unwrap(),
-            b["holding"].as_f64().unwrap(),
-        )
+        (exact(&b["available"]), exact(&b["holding"]))
     }
+}
+
+/// A JSON number, exactly, from its text.
+pub fn exact(v: &Value) -> dvs::Decimal {
+    assert!(v.is_number(), "{v} is not a number");
+    let text = v.to_string();
+    dvs::Decimal::from_str_exact(&text)
+        .or_else(|_| dvs::Decimal::from_scientific(&text))
+        .unwrap()
 }
 
 /// A Guatemalan mobile number ending in `suffix` (GTM is the first country

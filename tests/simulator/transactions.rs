@@ -5,6 +5,7 @@
 use crate::support::{self, create_body, gtm_number, gtm_recharge, status_of};
 use dvs::simulator::{status_id, ControlError};
 use dvs::{Status, StatusClass};
+use rust_decimal_macros::dec;
 use serde_json::json;
 use std::time::Duration;
 
@@ -143,7 +144,7 @@ async fn two_step_flow_moves_the_balance_as_documented() {
     let (sim, api) = support::start(support::config()).await;
     let product = gtm_recharge(&api).await;
     let (available0, holding0) = api.balance().await;
-    assert_eq!((available0, holding0), (10_000.0, 0.0));
+    assert_eq!((available0, holding0), (dec!(10_000), dec!(0)));
     let r = api
         .create(create_body("two-step", product, &gtm_number("100"), false))
         .await
@@ -151,14 +152,11 @@ async fn two_step_flow_moves_the_balance_as_documented() {
     let tx = r.body;
     assert_eq!(status_of(&tx), ("CREATED", 10000, 1));
     assert!(tx.get("confirmation_date").is_none());
-    let price = tx["prices"]["wholesale"]["amount"].as_f64().unwrap()
-        + tx["prices"]["wholesale"]["fee"].as_f64().unwrap();
+    let price = support::exact(&tx["prices"]["wholesale"]["amount"])
+        + support::exact(&tx["prices"]["wholesale"]["fee"]);
     let (available, holding) = api.balance().await;
-    assert!(
-        (holding - price).abs() < 0.005,
-        "CREATED authorizes wholesale price and fee"
-    );
-    assert!((available - (available0 - price)).abs() < 0.005);
+    assert_eq!(holding, price, "CREATED authorizes wholesale price and fee");
+    assert_eq!(available, available0 - price);
     let id = tx["id"].as_i64().unwrap();
     // The confirmation window is 60 minutes from creation.
     let created: chrono::DateTime<chrono::Utc> =
@@ -179,11 +177,11 @@ async fn two_step_flow_moves_the_balance_as_documented() {
     let done = sim.wait_final(id, WAIT).await.unwrap();
     assert_eq!(done.class, StatusClass::Completed);
     let (available, holding) = api.balance().await;
-    assert_eq!(holding, 0.0, "COMPLETED captures the hold");
-    assert!((available - (available0 - price)).abs() < 0.005);
+    assert!(holding.is_zero(), "COMPLETED captures the hold");
+    assert_eq!(available, available0 - price);
     let b = &sim.balances()[0];
-    assert_eq!(b.captured_cents, done.amount_cents);
-    assert_eq!(b.total_cents(), 1_000_000);
+    assert_eq!(b.captured, done.amount);
+    assert_eq!(b.total(), dec!(10_000));
 }
 
 #[tokio::test]
@@ -203,7 +201,7 @@ async fn cancel_only_from_created_and_confirm_rules() {
         .await
         .expect(202);
     assert_eq!(status_of(&r.body), ("CANCELLED", 40000, 4));
-    assert_eq!(api.balance().await, (10_000.0, 0.0));
+    assert_eq!(api.balance().await, (dec!(10_000), dec!(0)));
     api.post(&format!("/transactions/{id}/cancel"), json!({}))
         .await
         .expect_error(400, 1007005);
@@ -264,13 +262,13 @@ async fn unconfirmed_transactions_expire_after_60_minutes() {
         .unwrap();
     sim.advance(Duration::from_secs(59 * 60));
     assert_eq!(status_of(&api.transaction(id).await).0, "CREATED");
-    assert!(api.balance().await.1 > 0.0);
+    assert!(api.balance().await.1 > dec!(0));
     sim.advance(Duration::from_secs(2 * 60));
     let tx = api.transaction(id).await;
     assert_eq!(status_of(&tx), ("CANCELLED", 40000, 4));
     assert_eq!(
         api.balance().await,
-        (10_000.0, 0.0),
+        (dec!(10_000), dec!(0)),
         "expiry voids the hold"
     );
     api.post(&format!("/async/transactions/{id}/confirm"), json!({}))
@@ -290,7 +288,7 @@ async fn completed_transactions_can_be_reversed_through_the_handle() {
         .as_i64()
         .unwrap();
     sim.wait_final(id, WAIT).await.unwrap();
-    assert!(api.balance().await.0 < 10_000.0);
+    assert!(api.balance().await.0 < dec!(10_000));
     let reversed = sim.reverse(id).unwrap();
     assert_eq!(reversed.status, Status::Reversed);
     assert_eq!(reversed.status_id, 80000);
@@ -300,10 +298,10 @@ async fn completed_transactions_can_be_reversed_through_the_handle() {
     );
     assert_eq!(
         api.balance().await,
-        (10_000.0, 0.0),
+        (dec!(10_000), dec!(0)),
         "REVERSED credits back"
     );
-    assert_eq!(sim.balances()[0].captured_cents, 0);
+    assert!(sim.balances()[0].captured.is_zero());
     assert!(matches!(
         sim.reverse(id),
         Err(ControlError::NotCompleted { .. })
@@ -328,7 +326,7 @@ async fn completed_transactions_can_be_reversed_through_the_handle() {
 
 #[tokio::test]
 async fn insufficient_balance_is_rejected_and_recorded() {
-    let (sim, api) = support::start(support::config().starting_balance(1.0)).await;
+    let (sim, api) = support::start(support::config().starting_balance(dec!(1.0))).await;
     let product = api
         .product("type=FIXED_VALUE_RECHARGE&country_iso_code=USA")
         .await;
@@ -349,8 +347,8 @@ async fn insufficient_balance_is_rejected_and_recorded() {
         status_of(&list.items()[0]),
         ("REJECTED-INSUFFICIENT-BALANCE", 30501, 3)
     );
-    assert_eq!(api.balance().await, (1.0, 0.0), "nothing moved");
-    assert_eq!(sim.balances()[0].total_cents(), 100);
+    assert_eq!(api.balance().await, (dec!(1), dec!(0)), "nothing moved");
+    assert_eq!(sim.balances()[0].total(), dec!(1));
     // The external id is used now.
     api.create(json!({"external_id": "poor-1", "product_id": product["id"],
                       "credit_party_identifier": {"mobile_number": "+12125550100"}}))
@@ -438,8 +436,9 @@ async fn ranged_products_take_an_amount_within_range() {
         .await;
     let id = &p["id"];
     let unit = p["destination"]["unit"].as_str().unwrap();
-    let min = p["destination"]["amount"]["min"].as_f64().unwrap();
-    let max = p["destination"]["amount"]["max"].as_f64().unwrap();
+    let min = support::exact(&p["destination"]["amount"]["min"]);
+    let max = support::exact(&p["destination"]["amount"]["max"]);
+    let step = support::exact(&p["destination"]["amount"]["increment"]);
     let number = gtm_number("100");
     let body = |ext: &str, extra: serde_json::Value| {
         let mut b = json!({"external_id": ext, "product_id": id, "auto_confirm": true,
@@ -455,7 +454,7 @@ async fn ranged_products_take_an_amount_within_range() {
     api.create(body(
         "r-1",
         json!({"calculation_mode": "DESTINATION_AMOUNT",
-        "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": max + 1000.0}}),
+        "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": max + dec!(1000)}}),
     ))
     .await
     .expect_error(400, 1003002);
@@ -470,13 +469,35 @@ async fn ranged_products_take_an_amount_within_range() {
         .create(body(
             "r-3",
             json!({"calculation_mode": "DESTINATION_AMOUNT",
-            "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": min + 10.0}}),
+            "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": min + step * dec!(10)}}),
         ))
         .await
         .expect(201);
     assert_eq!(
-        r.body["adjusted_values"]["destination"]["amount"].as_f64(),
-        Some(min + 10.0)
+        support::exact(&r.body["adjusted_values"]["destination"]["amount"]),
+        min + step * dec!(10)
+    );
+    // Off the steps: refused, exactly (no float tolerance lets it through).
+    api.create(body(
+        "r-5",
+        json!({"calculation_mode": "DESTINATION_AMOUNT",
+        "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": min + step / dec!(2)}}),
+    ))
+    .await
+    .expect_error(400, 1003002);
+    // The maximum is inclusive, on the steps or not.
+    assert!(!((max - min) % step).is_zero(), "{min}..={max} step {step}");
+    let r = api
+        .create(body(
+            "r-6",
+            json!({"calculation_mode": "DESTINATION_AMOUNT",
+            "destination": {"unit_type": "CURRENCY", "unit": unit, "amount": max}}),
+        ))
+        .await
+        .expect(201);
+    assert_eq!(
+        r.body["adjusted_values"]["destination"]["amount"].to_string(),
+        max.to_string()
     );
     let r = api
         .create(body(
@@ -490,15 +511,13 @@ async fn ranged_products_take_an_amount_within_range() {
         r.body["requested_values"]["source"]["amount"].as_f64(),
         Some(5.0)
     );
-    let dest = r.body["adjusted_values"]["destination"]["amount"]
-        .as_f64()
-        .unwrap();
+    let dest = support::exact(&r.body["adjusted_values"]["destination"]["amount"]);
     assert!(dest >= min && dest <= max);
     let id = r.body["id"].as_i64().unwrap();
     sim.wait_final(id, WAIT).await.unwrap();
     // The transaction carries a fixed benefit at the chosen amount.
     let tx = api.transaction(id).await;
-    assert_eq!(tx["benefits"][0]["amount"]["base"].as_f64(), Some(dest));
+    assert_eq!(support::exact(&tx["benefits"][0]["amount"]["base"]), dest);
 }
 
 #[tokio::test]
@@ -549,5 +568,5 @@ async fn every_product_type_transacts() {
             tx["pin"]
         );
     }
-    assert_eq!(sim.balances()[0].holding_cents, 0);
+    assert!(sim.balances()[0].holding.is_zero());
 }

@@ -138,6 +138,13 @@ impl<'de> Visitor<'de> for OrderedVisitor {
         let mut entries: Vec<(String, Ordered)> = Vec::new();
         let mut seen = HashSet::new();
         while let Some(Key(key)) = map.next_key()? {
+            if entries.is_empty() && key == NUMBER_TOKEN {
+                let text: String = map.next_value()?;
+                return text
+                    .parse::<serde_json::Number>()
+                    .map(Ordered::Number)
+                    .map_err(de::Error::custom);
+            }
             if !seen.insert(key.clone()) {
                 return Err(de::Error::custom(format!("duplicate key `{key}`")));
             }
@@ -147,6 +154,12 @@ impl<'de> Visitor<'de> for OrderedVisitor {
         Ok(Ordered::Object(entries))
     }
 }
+
+/// With serde_json's `arbitrary_precision` feature (which a workspace build
+/// turns on: the crate reads amounts exactly), serde_json hands a number to
+/// a visitor as a one-entry map under this key, whose value is the number's
+/// text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// An object key: a string, or a YAML scalar written without quotes (`200:`).
 struct Key(String);
