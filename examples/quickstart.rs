@@ -150,7 +150,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Available and held amount per unit.
-async fn balances(client: &Client) -> Result<BTreeMap<String, (dvs::Decimal, dvs::Decimal)>, dvs::Error> {
+async fn balances(
+    client: &Client,
+) -> Result<BTreeMap<String, (dvs::Decimal, dvs::Decimal)>, dvs::Error> {
     let mut out = BTreeMap::new();
     for b in client.balances().collect_all().await? {
         // A balance that cannot be read must not pass for a zero one.
