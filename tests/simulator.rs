@@ -9,6 +9,9 @@
 #[allow(dead_code)]
 mod normalize;
 
+#[path = "facade_support/mod.rs"]
+mod facade_support;
+
 #[path = "simulator/support.rs"]
 mod support;
 

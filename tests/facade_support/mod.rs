@@ -404,7 +404,7 @@ async fn serve(
 }
 
 /// Reads the request line, the headers and a `Content-Length` body.
-async fn read_request(stream: &mut TcpStream) -> Option<RawRequest> {
+pub async fn read_request(stream: &mut TcpStream) -> Option<RawRequest> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {

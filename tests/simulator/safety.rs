@@ -10,8 +10,8 @@ use dvs::{Credentials, Error, Mode, NewTransaction, RetryPolicy, StatusClass};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
 
 fn facade(base_url: &str, sim: &Simulator) -> Client {
     let (key, secret) = sim.credentials();
@@ -83,19 +83,12 @@ async fn a_reused_external_id_for_another_number_is_refused_with_the_existing_tr
 
 // ----- a loopback proxy -----------------------------------------------------------
 
-/// A request as the proxy read it.
-struct Request {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
+/// A request as the proxy read it (the facade tests' raw reader).
+type Request = crate::facade_support::RawRequest;
 
-impl Request {
-    fn line(&self) -> String {
-        let path = self.target.split('?').next().unwrap_or_default();
-        format!("{} {path}", self.method)
-    }
+/// `METHOD /path` of a request.
+fn line(r: &Request) -> String {
+    format!("{} {}", r.method, r.path())
 }
 
 /// Forwards every request to the simulator. The first request whose
@@ -132,7 +125,7 @@ impl Proxy {
                         let Some(request) = read_request(&mut stream).await else {
                             return;
                         };
-                        let line = request.line();
+                        let line = line(&request);
                         log.lock().unwrap().push(line.clone());
                         let hold = line == *held
                             && !held_once.swap(true, std::sync::atomic::Ordering::SeqCst);
@@ -230,49 +223,7 @@ async fn forward(upstream: SocketAddr, request: &Request) -> Vec<u8> {
     answer
 }
 
-/// Reads the request line, the headers and a `Content-Length` body.
-async fn read_request(stream: &mut TcpStream) -> Option<Request> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8(buf[..head_end].to_vec()).ok()?;
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let (method, target) = (first.next()?.to_string(), first.next()?.to_string());
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            Some((k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        })
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .map_or(0, |(_, v)| v.parse().unwrap_or(0));
-    let mut body = buf[head_end..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Some(Request {
-        method,
-        target,
-        headers,
-        body,
-    })
-}
+use crate::facade_support::read_request;
 
 // ----- dropped futures ------------------------------------------------------------
 
