@@ -130,8 +130,7 @@ fn make_client(server: &Server) -> dvs::v1_21::Client {
 async fn crawl(client: &dvs::v1_21::Client, concurrency: usize) -> (Duration, usize) {
     let started = Instant::now();
     let items = client
-        .products(dvs::ProductFilter::new())
-        .unwrap()
+        .products(|q| q)
         .concurrency(concurrency)
         .collect_all()
         .await
@@ -181,7 +180,7 @@ async fn main() {
     let http = dvs::http_client_builder().unwrap().build().unwrap();
     let url = format!("{}/v1/products?page=1&per_page=100", server.uri());
     const CALLS: usize = 300;
-    let paginator = client.products(dvs::ProductFilter::new()).unwrap();
+    let paginator = client.products(|q| q);
     for _ in 0..30 {
         paginator.first_page().await.unwrap();
         plain(&http, &url).await;

@@ -12,7 +12,7 @@
 
 use dvs::simulator::{Simulator, SimulatorConfig};
 use dvs::v1_21::{Client, Product};
-use dvs::{Credentials, DiscoveryFilter, Environment, Mode, NewTransaction, ProductFilter};
+use dvs::{Credentials, Environment, Mode, NewTransaction};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::time::Duration;
@@ -68,13 +68,13 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n== Products in {COUNTRY}");
     let operators = client
-        .operators(DiscoveryFilter::new().country(COUNTRY))?
+        .operators(|q| q.country_iso_code(COUNTRY))
         .collect_all()
         .await?;
     // A product DVS sends in a shape this crate cannot read does not fail
     // the list: it comes back apart, with its raw JSON.
     let (products, malformed) = client
-        .products(ProductFilter::new().country(COUNTRY))?
+        .products(|q| q.country_iso_code(COUNTRY))
         .concurrency(4)
         .collect_split()
         .await?;
@@ -154,7 +154,7 @@ async fn balances(
     client: &Client,
 ) -> Result<BTreeMap<String, (dvs::Decimal, dvs::Decimal)>, dvs::Error> {
     let mut out = BTreeMap::new();
-    for b in client.balances().collect_all().await? {
+    for b in client.balances(|q| q).collect_all().await? {
         // A balance that cannot be read must not pass for a zero one.
         let b = b.into_decoded()?;
         out.insert(b.unit, (b.available, b.holding));

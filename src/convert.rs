@@ -250,12 +250,3 @@ pub(crate) fn localized<T: DeserializeOwned, E: Serialize>(
 pub(crate) fn n32(field: &'static str, v: u32) -> Result<std::num::NonZeroU32, Error> {
     std::num::NonZeroU32::new(v).ok_or_else(|| Error::invalid(field, "must be at least 1"))
 }
-
-/// An id: at least 1.
-pub(crate) fn positive(field: &'static str, v: i64) -> Result<i64, Error> {
-    if v < 1 {
-        Err(Error::invalid(field, "must be at least 1"))
-    } else {
-        Ok(v)
-    }
-}

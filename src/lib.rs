@@ -7,10 +7,10 @@
     allow(dead_code, unused_imports)
 )]
 
+mod client;
 mod config;
 mod convert;
 mod error;
-mod filters;
 mod flows;
 mod item;
 pub(crate) mod open_enum;
@@ -18,17 +18,16 @@ mod page;
 mod pin;
 mod product;
 mod raw;
-mod shared_ops;
 mod status;
 mod tls;
 mod transaction;
 mod transport;
 mod validate;
 
+pub use client::{Client, Operations};
 pub use config::{ClientBuilder, Credentials, Environment, FromConfig};
 pub use convert::Localized;
 pub use error::{ApiErrorItem, Error, ErrorCode, ExistingTransaction, Outcome};
-pub use filters::{DiscoveryFilter, ProductFilter, PromotionFilter, TransactionFilter};
 pub use item::{Item, Malformed};
 pub use open_enum::UnknownValue;
 pub use page::{Page, Paginator, RateLimit};

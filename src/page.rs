@@ -78,6 +78,58 @@ impl<T> Page<T> {
     }
 }
 
+/// The future of one page of a list operation.
+pub(crate) type PageFuture<'a, T> = BoxFuture<'a, Result<Page<Item<T>>, Error>>;
+
+/// A generated list operation (implemented by the code generator for every
+/// operation that answers an array and takes `page` and `per_page`).
+pub(crate) trait ListOperation: 'static {
+    /// The generated client.
+    type Client: Clone + Send + Sync + 'static;
+    /// The generated request builder, whose setters are the list's filters.
+    type Request<'a>: Send;
+    /// An item of the list.
+    type Item: Send + 'static;
+    /// A request without filters.
+    fn request(client: &Self::Client) -> Self::Request<'_>;
+    /// Sends the request for one page.
+    fn send_page(
+        request: Self::Request<'_>,
+        page: std::num::NonZeroU32,
+        per_page: std::num::NonZeroU32,
+    ) -> PageFuture<'_, Self::Item>;
+}
+
+/// The caller's filters of a list: a function over the generated builder
+/// (implemented by the code generator for closures over each builder).
+pub(crate) trait ListQuery<O: ListOperation> {
+    /// Sets the filters on a request.
+    fn apply<'a>(&self, request: O::Request<'a>) -> O::Request<'a>;
+}
+
+/// The pages of a generated list operation, with the caller's filters set
+/// on every page's request.
+pub(crate) fn list<O, Q>(client: O::Client, query: Q) -> Paginator<Item<O::Item>>
+where
+    O: ListOperation,
+    Q: ListQuery<O> + Send + Sync + 'static,
+{
+    let shared = Arc::new((client, query));
+    Paginator::new(move |page, per_page| {
+        let shared = shared.clone();
+        async move {
+            let (client, query) = &*shared;
+            let request = query.apply(O::request(client));
+            O::send_page(
+                request,
+                crate::convert::n32("page", page)?,
+                crate::convert::n32("per_page", per_page)?,
+            )
+            .await
+        }
+    })
+}
+
 type Fetch<T> = Arc<dyn Fn(u32, u32) -> BoxFuture<'static, Result<Page<T>, Error>> + Send + Sync>;
 
 /// The pages of a list operation, with its filters kept on every page.
@@ -94,12 +146,12 @@ type Fetch<T> = Arc<dyn Fn(u32, u32) -> BoxFuture<'static, Result<Page<T>, Error
 /// use futures::StreamExt;
 /// # async fn run(client: dvs::v1_21::Client) -> Result<(), dvs::Error> {
 /// // One page, with the totals from the headers.
-/// let first = client.operators(dvs::DiscoveryFilter::new().country("IND"))?.first_page().await?;
+/// let first = client.operators(|q| q.country_iso_code("IND")).first_page().await?;
 /// println!("{} operators in {} pages", first.total.unwrap_or(0), first.total_pages.unwrap_or(0));
 ///
 /// // Every page, 50 at a time, at most 10 pages.
 /// let mut pages = std::pin::pin!(client
-///     .operators(dvs::DiscoveryFilter::new())?
+///     .operators(|q| q)
 ///     .per_page(50)?
 ///     .max_pages(10)
 ///     .pages());
@@ -268,7 +320,7 @@ impl<T: Send + 'static> Paginator<Item<T>> {
     /// ```no_run
     /// # async fn run(client: dvs::v1_21::Client) -> Result<(), dvs::Error> {
     /// let (products, malformed) = client
-    ///     .products(dvs::ProductFilter::new().country("GTM"))?
+    ///     .products(|q| q.country_iso_code("GTM"))
     ///     .collect_split()
     ///     .await?;
     /// for m in &malformed {

@@ -43,8 +43,9 @@ macro_rules! raw_module {
                 info: &progenitor_client::OperationInfo,
             ) -> Result<(), progenitor_client::Error<E>> {
                 use progenitor_client::ClientInfo as _;
-                self.inner().prepare(request, info.operation_id);
-                Ok(())
+                self.inner()
+                    .prepare(request, info.operation_id)
+                    .map_err(progenitor_client::Error::InvalidRequest)
             }
 
             async fn exec(

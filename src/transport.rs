@@ -236,10 +236,18 @@ impl CallSettings {
 
     /// Before sending: drop the generator's `api-version` header (DVS does
     /// not document it; an unknown header the vendor might one day interpret
-    /// is a risk on a payments API) and set the call class's timeout.
-    pub(crate) fn prepare(&self, request: &mut reqwest::Request, operation_id: &str) {
+    /// is a risk on a payments API) and set the call class's timeout. Refuses
+    /// (before anything is sent) a query that breaks a rule between
+    /// parameters, which the spec's types cannot check one by one.
+    pub(crate) fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        operation_id: &str,
+    ) -> Result<(), String> {
+        check_query(request.url())?;
         request.headers_mut().remove("api-version");
         *request.timeout_mut() = Some(self.timeout(CallClass::of(operation_id)));
+        Ok(())
     }
 
     /// Sends a request, retrying reads and look-ups as the policy allows.
@@ -726,6 +734,30 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
         .parse::<u64>()
         .ok()
         .map(Duration::from_secs)
+}
+
+/// DVS's rules between query parameters: a subservice is looked for within
+/// its service, and a transaction search spans at most 24 hours, `from_date`
+/// not after `to_date`.
+fn check_query(url: &reqwest::Url) -> Result<(), String> {
+    let value = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    if value("subservice_id").is_some() && value("service_id").is_none() {
+        return Err("subservice_id: needs service_id".into());
+    }
+    let date = |name: &str| value(name).and_then(|v| chrono::DateTime::parse_from_rfc3339(&v).ok());
+    if let (Some(from), Some(to)) = (date("from_date"), date("to_date")) {
+        let (from, to) = (from.to_utc(), to.to_utc());
+        if let Err(crate::Error::InvalidInput { field, reason }) =
+            crate::validate::date_window(Some(from), Some(to))
+        {
+            return Err(format!("{field}: {reason}"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -20,75 +20,6 @@ pub(crate) fn mobile_number(field: &'static str, value: &str) -> Result<(), Erro
     }
 }
 
-/// A three-letter upper-case country code (ISO 3166-1 alpha-3, or DVS's
-/// regional codes such as `GXX` and `EXX`).
-pub(crate) fn country_code(field: &'static str, value: &str) -> Result<(), Error> {
-    if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            field,
-            format!("`{value}` is not a three-letter upper-case country code"),
-        ))
-    }
-}
-
-/// A region code as DVS 1.21.0 defines it: a country (2 or 3 upper-case
-/// letters), optionally a subdivision (`-` and 2 or 3 upper-case letters or
-/// digits), optionally a further 2-letter part: `GTM`, `GT-GU`, `US-NY-NY`.
-pub(crate) fn region_code(field: &'static str, value: &str) -> Result<(), Error> {
-    region_parts(value, 2..=3, false).map_err(|()| {
-        Error::invalid(
-            field,
-            format!(
-                "`{value}` is not a region code (2 or 3 upper-case letters, \
-                 optionally `-` and 2 or 3 upper-case letters or digits, e.g. `GTM` or `GT-GU`)"
-            ),
-        )
-    })
-}
-
-/// A region code as DVS 1.0.0 defines it: always a subdivision of a
-/// two-letter country (`GT-GU`, `US-NY-NY`).
-#[cfg(feature = "v1_0")]
-pub(crate) fn region_code_v1_0(field: &'static str, value: &str) -> Result<(), Error> {
-    region_parts(value, 2..=2, true).map_err(|()| {
-        Error::invalid(
-            field,
-            format!(
-                "`{value}` is not a DVS 1.0.0 region code (2 upper-case letters, `-`, \
-                 2 or 3 upper-case letters or digits, e.g. `GT-GU`)"
-            ),
-        )
-    })
-}
-
-fn region_parts(
-    value: &str,
-    country_len: std::ops::RangeInclusive<usize>,
-    subdivision_required: bool,
-) -> Result<(), ()> {
-    let parts: Vec<&str> = value.split('-').collect();
-    let upper = |s: &str| s.bytes().all(|b| b.is_ascii_uppercase());
-    let country_ok = country_len.contains(&parts[0].len()) && upper(parts[0]);
-    let subdivision_ok = parts.get(1).is_none_or(|p| {
-        (2..=3).contains(&p.len())
-            && p.bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    });
-    let last_ok = parts.get(2).is_none_or(|p| p.len() == 2 && upper(p));
-    if country_ok
-        && subdivision_ok
-        && last_ok
-        && parts.len() <= 3
-        && (!subdivision_required || parts.len() >= 2)
-    {
-        Ok(())
-    } else {
-        Err(())
-    }
-}
-
 /// A currency code: three upper-case ASCII letters (ISO 4217 style, `USD`).
 pub(crate) fn currency(field: &'static str, value: &str) -> Result<(), Error> {
     if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -220,10 +151,6 @@ mod tests {
 
     #[test]
     fn others() {
-        assert!(country_code("c", "GTM").is_ok());
-        assert!(country_code("c", "GXX").is_ok());
-        assert!(country_code("c", "gtm").is_err());
-        assert!(country_code("c", "GT").is_err());
         assert!(external_id("order-1").is_ok());
         assert!(external_id(&"x".repeat(40)).is_ok());
         assert!(external_id(&"x".repeat(41)).is_err());
@@ -237,20 +164,6 @@ mod tests {
         assert!(currency("u", "USD").is_ok());
         for bad in ["", "usd", "US", "USDT", "U5D", "ÜSD"] {
             assert!(currency("u", bad).is_err(), "{bad}");
-        }
-        for ok in ["GTM", "GT", "GT-GU", "US-NY-NY", "GB-123"] {
-            assert!(region_code("r", ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "GTMX", "123", "gtm", "G", "GT-", "GT-GUAT", "GT-GU-N", "A-B-C-D", "",
-        ] {
-            assert!(region_code("r", bad).is_err(), "{bad}");
-        }
-        #[cfg(feature = "v1_0")]
-        {
-            assert!(region_code_v1_0("r", "GT-GU").is_ok());
-            assert!(region_code_v1_0("r", "GTM").is_err());
-            assert!(region_code_v1_0("r", "GTM-GU").is_err());
         }
         assert!(page(0).is_err() && page(1).is_ok());
         assert!(per_page(0).is_err() && per_page(100).is_ok() && per_page(101).is_err());

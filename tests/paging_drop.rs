@@ -5,7 +5,7 @@
 mod facade_support;
 
 use dvs::v1_21::Client;
-use dvs::{Credentials, DiscoveryFilter, RetryPolicy};
+use dvs::{Credentials, RetryPolicy};
 use facade_support::*;
 use futures::StreamExt;
 use serde_json::json;
@@ -44,8 +44,7 @@ async fn dropping_the_stream_stops_the_fetches_running_ahead() {
         .unwrap();
     let mut pages = Box::pin(
         client
-            .services(DiscoveryFilter::new())
-            .unwrap()
+            .services(|q| q)
             .per_page(1)
             .unwrap()
             .concurrency(4)

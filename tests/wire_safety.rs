@@ -7,10 +7,7 @@
 #[path = "facade_support/mod.rs"]
 mod facade_support;
 
-use dvs::{
-    Credentials, DiscoveryFilter, Error, ErrorCode, Item, Mode, NewTransaction, ProductFilter,
-    PromotionFilter, RetryPolicy, TransactionFilter,
-};
+use dvs::{Credentials, Error, ErrorCode, Item, Mode, NewTransaction, RetryPolicy};
 use facade_support::*;
 use futures::StreamExt;
 use serde_json::{json, Value};
@@ -229,12 +226,7 @@ async fn a_pin_that_does_not_decode_never_reaches_error_text() {
             assert!(!shown.contains(PIN), "{pin}: {shown}");
         }
 
-        let items = client
-            .transactions(TransactionFilter::new())
-            .unwrap()
-            .collect_all()
-            .await
-            .unwrap();
+        let items = client.transactions(|q| q).collect_all().await.unwrap();
         let malformed = items[0]
             .malformed()
             .expect("the transaction does not decode");
@@ -273,8 +265,7 @@ async fn paging_headers_at_the_limits_of_their_type_do_not_panic() {
     let pages = tokio::time::timeout(
         BOUND,
         client
-            .services(DiscoveryFilter::new())
-            .unwrap()
+            .services(|q| q)
             .per_page(1)
             .unwrap()
             .concurrency(2)
@@ -418,55 +409,29 @@ async fn one_malformed_item_does_not_fail_its_page_in_any_list_v1_21() {
     let c = v1_21(&server, RetryPolicy::none());
     let sent = |name: &str| lists.iter().find(|(l, _)| *l == name).unwrap().1.clone();
 
-    let f = DiscoveryFilter::new;
-    let services = c.services(f()).unwrap().collect_all().await.unwrap();
+    let services = c.services(|q| q).collect_all().await.unwrap();
     assert_one_malformed("services", &services, &sent("services"));
-    let countries = c.countries(f()).unwrap().collect_all().await.unwrap();
+    let countries = c.countries(|q| q).collect_all().await.unwrap();
     assert_one_malformed("countries", &countries, &sent("countries"));
-    let operators = c.operators(f()).unwrap().collect_all().await.unwrap();
+    let operators = c.operators(|q| q).collect_all().await.unwrap();
     assert_one_malformed("operators", &operators, &sent("operators"));
-    let promotions = c
-        .promotions(PromotionFilter::new())
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let promotions = c.promotions(|q| q).collect_all().await.unwrap();
     assert_one_malformed("promotions", &promotions, &sent("promotions"));
-    let campaigns = c
-        .campaigns(PromotionFilter::new())
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let campaigns = c.campaigns(|q| q).collect_all().await.unwrap();
     assert_one_malformed("campaigns", &campaigns, &sent("campaigns"));
-    let products = c
-        .products(ProductFilter::new())
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let products = c.products(|q| q).collect_all().await.unwrap();
     assert_one_malformed("products", &products, &sent("products"));
-    let benefit_types = c.benefit_types().collect_all().await.unwrap();
+    let benefit_types = c.benefit_types(|q| q).collect_all().await.unwrap();
     assert_one_malformed("benefit types", &benefit_types, &sent("benefit-types"));
-    let balances = c.balances().collect_all().await.unwrap();
+    let balances = c.balances(|q| q).collect_all().await.unwrap();
     assert_one_malformed("balances", &balances, &sent("balances"));
-    let txs = c
-        .transactions(TransactionFilter::new())
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let txs = c.transactions(|q| q).collect_all().await.unwrap();
     assert_one_malformed("transactions", &txs, &transactions);
 
     // Apart, through `collect_split`, and one by one through `items()`.
-    let (ok, malformed) = c
-        .products(ProductFilter::new())
-        .unwrap()
-        .collect_split()
-        .await
-        .unwrap();
+    let (ok, malformed) = c.products(|q| q).collect_split().await.unwrap();
     assert_eq!((ok.len(), malformed.len()), (sent("products").len() - 1, 1));
-    let streamed: Vec<_> = c.services(f()).unwrap().items().collect().await;
+    let streamed: Vec<_> = c.services(|q| q).items().collect().await;
     assert_eq!(streamed.len(), sent("services").len());
     assert!(streamed.iter().all(Result::is_ok));
 }
@@ -497,48 +462,28 @@ async fn one_malformed_item_does_not_fail_its_page_in_any_list_v1_0() {
 
     assert_one_malformed(
         "services",
-        &c.services().collect_all().await.unwrap(),
+        &c.services(|q| q).collect_all().await.unwrap(),
         &sent("services"),
     );
     assert_one_malformed(
         "countries",
-        &c.countries().collect_all().await.unwrap(),
+        &c.countries(|q| q).collect_all().await.unwrap(),
         &sent("countries"),
     );
-    let operators = c
-        .operators(DiscoveryFilter::new())
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let operators = c.operators(|q| q).collect_all().await.unwrap();
     assert_one_malformed("operators", &operators, &sent("operators"));
-    let promotions = c
-        .promotions(PromotionFilter::new())
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let promotions = c.promotions(|q| q).collect_all().await.unwrap();
     assert_one_malformed("promotions", &promotions, &sent("promotions"));
-    let got = c
-        .products(ProductFilter::new())
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let got = c.products(|q| q).collect_all().await.unwrap();
     assert_one_malformed("products", &got, &products);
-    let benefit_types = c.benefit_types().collect_all().await.unwrap();
+    let benefit_types = c.benefit_types(|q| q).collect_all().await.unwrap();
     assert_one_malformed("benefit types", &benefit_types, &sent("benefit-types"));
     assert_one_malformed(
         "balances",
-        &c.balances().collect_all().await.unwrap(),
+        &c.balances(|q| q).collect_all().await.unwrap(),
         &sent("balances"),
     );
-    let txs = c
-        .transactions(TransactionFilter::new())
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let txs = c.transactions(|q| q).collect_all().await.unwrap();
     assert_one_malformed("transactions", &txs, &transactions);
 }
 

@@ -110,6 +110,7 @@ macro_rules! dvs_fixups {
             quirk("split_read_write_only", split_read_write_only),
             step("merge_all_of", shape::merge_all_of),
             quirk("comma_separated_array_params", comma_separated_array_params),
+            step("typed_string_parameters", typed_string_parameters),
             quirk("mark_tagged_unions", mark_tagged_unions),
             quirk(
                 "allow_unknown_response_fields",
@@ -644,6 +645,44 @@ pub fn comma_separated_array_params(spec: &mut Value) -> Result<usize, String> {
                 schema.get("items").cloned().unwrap_or_default(),
             );
             obj.insert("schema".into(), Value::Object(new));
+            changed += 1;
+        }
+    };
+    for_each_operation(spec, |op| {
+        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+            params.iter_mut().for_each(&mut fix);
+        }
+    });
+    if let Some(params) = spec
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        params.values_mut().for_each(&mut fix);
+    }
+    Ok(changed)
+}
+
+/// A query, path or header parameter whose schema refers to a string
+/// component shares that component with response fields, whose constraints
+/// [`relax_response_constraints`] drops and whose enums
+/// [`open_response_enums`] opens. Such a parameter gets its own copy of the
+/// component, so the generated setter checks what the caller sends (pattern,
+/// length, the documented values) before anything goes out, and takes a
+/// `&str` (a bare string newtype only converts from `String`).
+pub fn typed_string_parameters(spec: &mut Value) -> Result<usize, String> {
+    let doc = spec.clone();
+    let mut changed = 0;
+    let mut fix = |p: &mut Value| {
+        let Some(schema) = p.get_mut("schema") else {
+            return;
+        };
+        if schema.get("$ref").is_none() {
+            return;
+        }
+        let reference = schema.clone();
+        let target = resolve::resolve(&doc, &reference);
+        if target.get("type").and_then(Value::as_str) == Some("string") {
+            *schema = target.clone();
             changed += 1;
         }
     };

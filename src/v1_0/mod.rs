@@ -24,7 +24,9 @@ crate::raw::raw_module!(
 
 mod client;
 
-pub use client::Client;
+/// The DVS 1.0.0 client (see [`crate::Client`] for the methods every
+/// version has).
+pub type Client = crate::Client<generated::Client>;
 /// A transaction as DVS returns it (responses and callbacks).
 pub use generated::types::Transaction;
 /// A product, selected by its `type`; [`Product::Unknown`] keeps a type

@@ -24,7 +24,10 @@ crate::raw::raw_module!(
 
 mod client;
 
-pub use client::{Client, CreditParty};
+pub use client::CreditParty;
+/// The DVS 1.21.0 client (see [`crate::Client`] for the methods every
+/// version has).
+pub type Client = crate::Client<generated::Client>;
 /// A transaction as DVS returns it (responses and callbacks).
 pub use generated::types::Transaction;
 /// A product, selected by its `type`; [`Product::Unknown`] keeps a type

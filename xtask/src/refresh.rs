@@ -231,6 +231,7 @@ fn version_for(entry: &SpecEntry) -> &'static codegen::Version {
                 module: Box::leak(module.to_string().into_boxed_str()),
                 file: Box::leak(entry.file.clone().into_boxed_str()),
                 out_file: "unused.rs",
+                dvs: false,
             }))
         })
 }
