@@ -150,16 +150,8 @@ impl<R: Operations> Client<R> {
     /// unknown, the error's [`Outcome::Unknown`] carries the transaction
     /// id: read it back with [`Client::transaction`] before cancelling again.
     pub async fn cancel_transaction(&self, id: i64) -> Result<R::Transaction, Error> {
-        positive("transaction_id", id)?;
-        let this = self.clone();
-        flows::detached(Outcome::unknown_action(id), async move {
-            flows::act(
-                id,
-                ErrorCode::AlreadyCancelled,
-                || this.raw.cancel(id),
-                || this.transaction(id),
-            )
-            .await
+        self.act_with(id, ErrorCode::AlreadyCancelled, move |raw| async move {
+            raw.cancel(id).await
         })
         .await
     }
@@ -273,11 +265,13 @@ impl<R: Operations> Client<R> {
             .await
     }
 
-    /// The confirm flow with recovery by reading the transaction back, run
-    /// in a task of the client.
-    pub(crate) async fn confirm_with<S, SF>(
+    /// A confirm or cancel (`done_code`: the code saying it was already
+    /// done), recovered by reading the transaction back, run in a task of
+    /// the client.
+    pub(crate) async fn act_with<S, SF>(
         &self,
         id: i64,
+        done_code: ErrorCode,
         send: S,
     ) -> Result<R::Transaction, Error>
     where
@@ -289,7 +283,7 @@ impl<R: Operations> Client<R> {
         flows::detached(Outcome::unknown_action(id), async move {
             flows::act(
                 id,
-                ErrorCode::AlreadyConfirmed,
+                done_code,
                 || send(this.raw.clone()),
                 || this.transaction(id),
             )

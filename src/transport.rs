@@ -766,33 +766,22 @@ mod tests {
 
     #[test]
     fn call_classes() {
-        assert_eq!(CallClass::of("get_products"), CallClass::Read);
-        // The deprecated GET form of the mobile-number look-up: a read.
-        assert_eq!(CallClass::of("get_lookup_mobile_number"), CallClass::Read);
-        assert_eq!(
-            CallClass::of("post_lookup_mobile_number"),
-            CallClass::Lookup
-        );
-        assert_eq!(
-            CallClass::of("post_transaction_sync"),
-            CallClass::SyncTransactionWrite
-        );
-        assert_eq!(
-            CallClass::of("post_transaction_confirm_sync"),
-            CallClass::SyncTransactionWrite
-        );
-        assert_eq!(
-            CallClass::of("post_transaction_async"),
-            CallClass::TransactionWrite
-        );
-        assert_eq!(
-            CallClass::of("post_transaction"),
-            CallClass::TransactionWrite
-        );
-        assert_eq!(
-            CallClass::of("post_transaction_cancel"),
-            CallClass::TransactionWrite
-        );
+        for (operation, class) in [
+            ("get_products", CallClass::Read),
+            // The deprecated GET form of the mobile-number look-up: a read.
+            ("get_lookup_mobile_number", CallClass::Read),
+            ("post_lookup_mobile_number", CallClass::Lookup),
+            ("post_transaction_sync", CallClass::SyncTransactionWrite),
+            (
+                "post_transaction_confirm_sync",
+                CallClass::SyncTransactionWrite,
+            ),
+            ("post_transaction_async", CallClass::TransactionWrite),
+            ("post_transaction", CallClass::TransactionWrite),
+            ("post_transaction_cancel", CallClass::TransactionWrite),
+        ] {
+            assert_eq!(CallClass::of(operation), class, "{operation}");
+        }
         assert!(!CallClass::of("post_transaction_confirm").retryable());
     }
 

@@ -249,6 +249,22 @@ pub(crate) fn for_each_operation(spec: &mut Value, mut f: impl FnMut(&mut Map<St
     }
 }
 
+/// Calls `f` on every parameter object: those written in an operation, and
+/// the shared ones under `components/parameters`.
+fn for_each_parameter(spec: &mut Value, mut f: impl FnMut(&mut Value)) {
+    for_each_operation(spec, |op| {
+        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+            params.iter_mut().for_each(&mut f);
+        }
+    });
+    if let Some(params) = spec
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        params.values_mut().for_each(f);
+    }
+}
+
 /// Resolves `#/components/<kind>/<name>` references of non-schema objects
 /// (responses, parameters, request bodies).
 fn deref<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
@@ -648,17 +664,7 @@ pub fn comma_separated_array_params(spec: &mut Value) -> Result<usize, String> {
             changed += 1;
         }
     };
-    for_each_operation(spec, |op| {
-        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
-            params.iter_mut().for_each(&mut fix);
-        }
-    });
-    if let Some(params) = spec
-        .pointer_mut("/components/parameters")
-        .and_then(Value::as_object_mut)
-    {
-        params.values_mut().for_each(&mut fix);
-    }
+    for_each_parameter(spec, &mut fix);
     Ok(changed)
 }
 
@@ -686,17 +692,7 @@ pub fn typed_string_parameters(spec: &mut Value) -> Result<usize, String> {
             changed += 1;
         }
     };
-    for_each_operation(spec, |op| {
-        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
-            params.iter_mut().for_each(&mut fix);
-        }
-    });
-    if let Some(params) = spec
-        .pointer_mut("/components/parameters")
-        .and_then(Value::as_object_mut)
-    {
-        params.values_mut().for_each(&mut fix);
-    }
+    for_each_parameter(spec, &mut fix);
     Ok(changed)
 }
 

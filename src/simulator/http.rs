@@ -841,9 +841,7 @@ fn fnv(s: &str) -> u64 {
 #[derive(Deserialize)]
 struct MobileLookup {
     mobile_number: String,
-    #[serde(default)]
     page: Option<i64>,
-    #[serde(default)]
     per_page: Option<i64>,
 }
 
@@ -924,11 +922,8 @@ fn mobile_operators(cat: &Catalog, number: &str, paging: Paging) -> Reply {
 struct StatementLookup {
     product_id: i64,
     account_number: String,
-    #[serde(default)]
     account_qualifier: Option<String>,
-    #[serde(default)]
     page: Option<i64>,
-    #[serde(default)]
     per_page: Option<i64>,
 }
 
@@ -979,9 +974,7 @@ fn lookup_statement(cat: &Catalog, body: &[u8]) -> Result<Reply, ApiError> {
 struct CreditPartyLookup {
     service_id: i64,
     credit_party_identifier: PartyReq,
-    #[serde(default)]
     page: Option<i64>,
-    #[serde(default)]
     per_page: Option<i64>,
 }
 
@@ -1095,26 +1088,22 @@ mod tests {
 
     #[test]
     fn paging_headers() {
-        let r = paged(
-            (0..5).collect::<Vec<i32>>(),
-            Paging {
-                page: 1,
-                per_page: 2,
-            },
-            |v| json!(v),
-        );
-        let names: Vec<&str> = r.headers.iter().map(|(n, _)| *n).collect();
-        assert!(names.contains(&"X-Next-Page") && !names.contains(&"X-Prev-Page"));
-        let r = paged(
-            (0..5).collect::<Vec<i32>>(),
-            Paging {
-                page: 3,
-                per_page: 2,
-            },
-            |v| json!(v),
-        );
-        let names: Vec<&str> = r.headers.iter().map(|(n, _)| *n).collect();
-        assert!(!names.contains(&"X-Next-Page") && names.contains(&"X-Prev-Page"));
+        let page = |page| {
+            let r = paged(
+                (0..5).collect::<Vec<i32>>(),
+                Paging { page, per_page: 2 },
+                |v| json!(v),
+            );
+            let names: Vec<&str> = r.headers.iter().map(|(n, _)| *n).collect();
+            let next_prev = (
+                names.contains(&"X-Next-Page"),
+                names.contains(&"X-Prev-Page"),
+            );
+            (r, next_prev)
+        };
+        assert_eq!(page(1).1, (true, false));
+        let (r, next_prev) = page(3);
+        assert_eq!(next_prev, (false, true));
         assert_eq!(r.body, json!([4]));
     }
 }

@@ -249,12 +249,7 @@ impl Shared {
     }
 
     pub(crate) fn confirm(self: &Arc<Self>, id: i64) -> Result<usize, ApiError> {
-        let now = self.clock.now();
-        let mut st = self.lock();
-        self.process_due_locked(&mut st, now);
-        let idx = self
-            .tx_index(&st, id)
-            .ok_or(ApiError::code(ErrorCode::TransactionNotFound))?;
+        let (mut st, idx, now) = self.current(id)?;
         match st.txs[idx].class() {
             StatusClass::Created => {
                 self.confirm_locked(&mut st, idx, now);
@@ -269,12 +264,7 @@ impl Shared {
     }
 
     pub(crate) fn cancel(self: &Arc<Self>, id: i64) -> Result<usize, ApiError> {
-        let now = self.clock.now();
-        let mut st = self.lock();
-        self.process_due_locked(&mut st, now);
-        let idx = self
-            .tx_index(&st, id)
-            .ok_or(ApiError::code(ErrorCode::TransactionNotFound))?;
+        let (mut st, idx, _) = self.current(id)?;
         match st.txs[idx].class() {
             StatusClass::Created => {
                 self.transition(&mut st, idx, Status::Cancelled);
@@ -283,6 +273,20 @@ impl Shared {
             StatusClass::Cancelled => Err(ApiError::code(ErrorCode::AlreadyCancelled)),
             _ => Err(ApiError::code(ErrorCode::CannotBeCancelled)),
         }
+    }
+
+    /// The state, brought up to date, with the index of transaction `id`.
+    fn current(
+        self: &Arc<Self>,
+        id: i64,
+    ) -> Result<(MutexGuard<'_, State>, usize, DateTime<Utc>), ApiError> {
+        let now = self.clock.now();
+        let mut st = self.lock();
+        self.process_due_locked(&mut st, now);
+        let idx = self
+            .tx_index(&st, id)
+            .ok_or(ApiError::code(ErrorCode::TransactionNotFound))?;
+        Ok((st, idx, now))
     }
 
     /// COMPLETED → REVERSED (the control handle's reversal).

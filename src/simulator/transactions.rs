@@ -184,27 +184,16 @@ pub(crate) struct AdditionalReq {
 pub(crate) struct CreateRequest {
     pub(crate) external_id: String,
     pub(crate) product_id: i64,
-    #[serde(default)]
     pub(crate) calculation_mode: Option<String>,
-    #[serde(default)]
     pub(crate) source: Option<AmountReq>,
-    #[serde(default)]
     pub(crate) destination: Option<AmountReq>,
-    #[serde(default)]
     pub(crate) auto_confirm: Option<bool>,
-    #[serde(default)]
     pub(crate) sender: Option<PersonReq>,
-    #[serde(default)]
     pub(crate) beneficiary: Option<PersonReq>,
-    #[serde(default)]
     pub(crate) debit_party_identifier: Option<PartyReq>,
-    #[serde(default)]
     pub(crate) credit_party_identifier: Option<PartyReq>,
-    #[serde(default)]
     pub(crate) statement_identifier: Option<StatementReq>,
-    #[serde(default)]
     pub(crate) additional_identifier: Option<AdditionalReq>,
-    #[serde(default)]
     pub(crate) callback_url: Option<String>,
 }
 

@@ -4,7 +4,7 @@ use super::generated as g;
 use super::{Product, Transaction};
 use crate::client::id32;
 use crate::convert;
-use crate::{Error, NewTransaction, Outcome};
+use crate::{Error, ErrorCode, NewTransaction, Outcome};
 use g::types;
 
 /// What only DVS 1.0.0 has (single-mode transactions); the methods every
@@ -71,7 +71,7 @@ impl crate::Client<g::Client> {
     /// response is recovered by reading the transaction back; a duplicate
     /// confirm (1007002) returns the transaction as it is. Cancellation-safe.
     pub async fn confirm_transaction(&self, id: i64) -> Result<Transaction, Error> {
-        self.confirm_with(id, move |raw| async move {
+        self.act_with(id, ErrorCode::AlreadyConfirmed, move |raw| async move {
             let r = raw
                 .post_transaction_confirm()
                 .transaction_id(id)

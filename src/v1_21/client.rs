@@ -4,7 +4,9 @@ use super::generated as g;
 use super::{Product, Transaction};
 use crate::client::{id32, positive};
 use crate::convert::{self, localized};
-use crate::{validate, Error, Item, Localized, Mode, NewTransaction, Outcome, Paginator};
+use crate::{
+    validate, Error, ErrorCode, Item, Localized, Mode, NewTransaction, Outcome, Paginator,
+};
 use g::{builder, list_ops, types};
 
 /// A credit party to look up: a mobile number or an account number.
@@ -81,14 +83,15 @@ impl crate::Client<g::Client> {
         id: i64,
         language: Option<&str>,
     ) -> Result<Localized<types::Promotion>, Error> {
-        let mut req = self
-            .raw
-            .get_promotion_by_id()
-            .promotion_id(id32("promotion_id", id)?);
-        if let Some(l) = language {
-            req = req.accept_language(l);
-        }
-        localized(req.send().await)
+        let req = self.raw.get_promotion_by_id();
+        let req = req.promotion_id(id32("promotion_id", id)?);
+        localized(
+            language
+                .into_iter()
+                .fold(req, |r, l| r.accept_language(l))
+                .send()
+                .await,
+        )
     }
 
     /// One campaign.
@@ -103,14 +106,17 @@ impl crate::Client<g::Client> {
         id: i64,
         language: Option<&str>,
     ) -> Result<Localized<Product>, Error> {
-        let mut req = self
+        let req = self
             .raw
             .get_product_by_id()
             .product_id(id32("product_id", id)?);
-        if let Some(l) = language {
-            req = req.accept_language(l);
-        }
-        localized(req.send().await)
+        localized(
+            language
+                .into_iter()
+                .fold(req, |r, l| r.accept_language(l))
+                .send()
+                .await,
+        )
     }
 
     // ----- transactions ----------------------------------------------------
@@ -167,7 +173,7 @@ impl crate::Client<g::Client> {
     /// the error's [`Outcome::Unknown`] carries the transaction id: read it
     /// back with [`crate::Client::transaction`] before confirming again.
     pub async fn confirm_transaction(&self, id: i64, mode: Mode) -> Result<Transaction, Error> {
-        self.confirm_with(id, move |raw| async move {
+        self.act_with(id, ErrorCode::AlreadyConfirmed, move |raw| async move {
             let r = match mode {
                 Mode::Async => {
                     raw.post_transaction_confirm_async()
