@@ -9,8 +9,7 @@
 use base64::Engine as _;
 use dvs::valuetopup::{
     Balance, BillPayment, Category, Client, ClientBuilder, Delivery, EsimOrder, GiftCardOrder,
-    GiftCardSkuFilter, OperatorFilter, PinPurchase, ProductFilter, PurchaseOutcome, ResponseCode,
-    SkuFilter, StatusPolling, TopUp,
+    PinPurchase, PurchaseOutcome, ResponseCode, StatusPolling, TopUp,
 };
 use dvs::{Credentials, Error, Outcome, RetryPolicy};
 use futures::StreamExt;
@@ -199,7 +198,7 @@ async fn every_operation_sends_the_documented_request() {
         Some("JM")
     );
     assert_eq!(
-        c.operators(OperatorFilter::new().operator(31).country("JM"))
+        c.operators(|q| q.operator_id(31).country_code("JM"))
             .await
             .unwrap()[0]
             .operator_id,
@@ -207,10 +206,11 @@ async fn every_operation_sends_the_documented_request() {
     );
     let products = c
         .products(
-            ProductFilter::new()
-                .operator(31)
-                .category(Category::Rtr)
-                .country("JM"),
+            |q| {
+                q.operator_id(31)
+                    .category_id(Category::Rtr)
+                    .country_code("JM")
+            },
         )
         .await
         .unwrap();
@@ -218,20 +218,18 @@ async fn every_operation_sends_the_documented_request() {
     let skus = c
         .with_language("ar")
         .unwrap()
-        .skus(SkuFilter::new().product(310).sku(3101))
+        .skus(|q| q.product_id(310).sku_id(3101))
         .await
         .unwrap();
     assert_eq!(skus[0].sku_id, Some(3101));
     let page = c
-        .gift_card_skus(
-            GiftCardSkuFilter::new()
-                .product(900)
-                .sku(90011)
-                .country("US")
-                .page_size(50)
-                .start_cursor(10),
-        )
-        .unwrap()
+        .gift_card_skus(|q| {
+            q.product_id(900)
+                .sku_id(90011)
+                .country_code("US")
+                .page_size(50u32)
+        })
+        .start_cursor(10)
         .first_page()
         .await
         .unwrap();
@@ -285,8 +283,10 @@ async fn every_operation_sends_the_documented_request() {
         .top_up(
             &TopUp::new(3101, dec!(10.0), "18761234567")
                 .correlation_id("topup-0001")
-                .sender_mobile("+447700900123")
-                .transaction_currency_code("USD")
+                .with(|b| {
+                    b.sender_mobile("+447700900123".to_string())
+                        .transaction_currency_code("USD".to_string())
+                })
                 .additional_info("email", "ana@example.com"),
         )
         .await
@@ -299,7 +299,7 @@ async fn every_operation_sends_the_documented_request() {
         .buy_pin(
             &PinPurchase::new(2207)
                 .correlation_id("pin-0001")
-                .recipient("14155550123"),
+                .with(|b| b.recipient("14155550123".to_string())),
         )
         .await
         .unwrap();
@@ -311,8 +311,10 @@ async fn every_operation_sends_the_documented_request() {
         .pay_bill(
             &BillPayment::new(5120, dec!(35.5), "0012345678")
                 .correlation_id("bill-0001")
-                .sender_name("Ana Pérez")
-                .transaction_currency_code("JMD"),
+                .with(|b| {
+                    b.sender_name("Ana Pérez".to_string())
+                        .transaction_currency_code(Some("JMD".parse().unwrap()))
+                }),
         )
         .await
         .unwrap();
@@ -324,10 +326,11 @@ async fn every_operation_sends_the_documented_request() {
     assert_eq!(status.completed().unwrap().transaction_id, Some(880012001));
     let gift = c
         .order_gift_card(
-            &GiftCardOrder::new(90011, dec!(25.0))
-                .first_name("Ana")
-                .last_name("Pérez")
-                .recipient("14155550123"),
+            &GiftCardOrder::new(90011, dec!(25.0)).with(|b| {
+                b.first_name("Ana".to_string())
+                    .last_name("Pérez".to_string())
+                    .recipient("14155550123".to_string())
+            }),
         )
         .await
         .unwrap();
@@ -580,7 +583,7 @@ async fn failure_codes_are_errors_with_code_and_message() {
     );
 
     let e = c
-        .operators(OperatorFilter::new().country("XX"))
+        .operators(|q| q.country_code("XX"))
         .await
         .unwrap_err();
     assert!(
@@ -1072,8 +1075,7 @@ async fn gift_card_skus_follow_the_cursor_to_the_end() {
         .await;
     let c = client(&server);
     let skus = bounded(
-        c.gift_card_skus(GiftCardSkuFilter::new().page_size(3).country("US"))
-            .unwrap()
+        c.gift_card_skus(|q| q.page_size(3u32).country_code("US"))
             .collect_all(),
     )
     .await
@@ -1104,8 +1106,7 @@ async fn gift_card_skus_never_loop_on_a_repeated_or_cycling_cursor() {
         .await;
     let pages: Vec<_> = bounded(
         client(&server)
-            .gift_card_skus(GiftCardSkuFilter::new())
-            .unwrap()
+            .gift_card_skus(|q| q)
             .pages()
             .collect::<Vec<_>>(),
     )
@@ -1125,8 +1126,7 @@ async fn gift_card_skus_never_loop_on_a_repeated_or_cycling_cursor() {
         .await;
     let ids: Vec<_> = bounded(
         client(&server)
-            .gift_card_skus(GiftCardSkuFilter::new())
-            .unwrap()
+            .gift_card_skus(|q| q)
             .items()
             .map(|s| s.unwrap().sku_id.unwrap())
             .collect::<Vec<_>>(),
@@ -1150,8 +1150,7 @@ async fn gift_card_skus_never_loop_on_a_repeated_or_cycling_cursor() {
         .await;
     let skus = bounded(
         client(&server)
-            .gift_card_skus(GiftCardSkuFilter::new())
-            .unwrap()
+            .gift_card_skus(|q| q)
             .max_pages(5)
             .collect_all(),
     )
@@ -1173,8 +1172,7 @@ async fn gift_card_skus_never_loop_on_a_repeated_or_cycling_cursor() {
         .await;
     let pages: Vec<_> = bounded(
         client(&server)
-            .gift_card_skus(GiftCardSkuFilter::new())
-            .unwrap()
+            .gift_card_skus(|q| q)
             .pages()
             .collect::<Vec<_>>(),
     )
@@ -1207,7 +1205,7 @@ async fn unknown_fields_are_tolerated() {
         outcome.completed().unwrap().pins()[0].code(),
         Some("4471-9920-3318")
     );
-    let skus = c.skus(SkuFilter::new()).await.unwrap();
+    let skus = c.skus(|q| q).await.unwrap();
     assert_eq!(skus[0].international_country_code, vec!["1876".to_string()]);
     assert_eq!(
         skus[0].max.as_ref().unwrap().delivered_amount,
@@ -1230,7 +1228,7 @@ async fn invalid_input_is_refused_before_sending() {
         c.top_up(&TopUp::new(3101, dec!(0.0), "18761234567"))
             .await
             .map(drop),
-        c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").boost_pin("12"))
+        c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").with(|b| b.boost_pin(Some("12".parse().unwrap()))))
             .await
             .map(drop),
         c.buy_pin(&PinPurchase::new(2207).correlation_id("has space"))
@@ -1240,7 +1238,9 @@ async fn invalid_input_is_refused_before_sending() {
         c.pay_bill(&BillPayment::new(5120, dec!(35.5), ""))
             .await
             .map(drop),
-        c.pay_bill(&BillPayment::new(5120, dec!(35.5), "1").transaction_currency_code("DOLLARS"))
+        c.pay_bill(
+            &BillPayment::new(5120, dec!(35.5), "1").with(|b| b.transaction_currency_code(Some("usd".parse().unwrap()))),
+        )
             .await
             .map(drop),
         c.order_gift_card(&GiftCardOrder::new(90011, dec!(-1.0)))
@@ -1249,10 +1249,11 @@ async fn invalid_input_is_refused_before_sending() {
         c.order_esim(&EsimOrder::new(77001).correlation_id(""))
             .await
             .map(drop),
-        c.gift_card_skus(GiftCardSkuFilter::new().page_size(101))
+        c.gift_card_skus(|q| q.page_size(0u32))
+            .first_page()
+            .await
             .map(drop),
-        c.gift_card_skus(GiftCardSkuFilter::new().page_size(0))
-            .map(drop),
+        c.gift_card_skus(|q| q).start_cursor(-1).first_page().await.map(drop),
         c.lookup_mobile("+0123").await.map(drop),
         c.dynamic_bundles(310, "abc").await.map(drop),
         c.transaction_status(&long).await.map(drop),
@@ -1260,7 +1261,14 @@ async fn invalid_input_is_refused_before_sending() {
         c.esim_status("89/44").await.map(drop),
         c.sku_exchange_rate(0).await.map(drop),
         c.estimate_cost(3101, dec!(-0.01), None).await.map(drop),
-        c.products(ProductFilter::new().country("jamaica"))
+        c.products(|q| q.category_id(3)).await.map(drop),
+        c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").with(|b| b.number_of_plan_months(0)))
+            .await
+            .map(drop),
+        c.pay_bill(&BillPayment::new(5120, dec!(35.5), "1").with(|b| b.sender_mobile("12".to_string())))
+            .await
+            .map(drop),
+        c.order_esim(&EsimOrder::new(77001).additional_info("email", "a@b.c"))
             .await
             .map(drop),
         c.with_language("").map(drop),
@@ -1290,7 +1298,7 @@ async fn debug_shows_no_pin_secret_or_credentials() {
         .await
         .unwrap();
     let card = c.gift_card(880019999).await.unwrap();
-    let topup = TopUp::new(3101, dec!(10.0), "18761234567").boost_pin("9137");
+    let topup = TopUp::new(3101, dec!(10.0), "18761234567").with(|b| b.boost_pin(Some("9137".parse().unwrap())));
     let shown = format!(
         "{pin:?} {gift:?} {esim:?} {bill:?} {card:?} {topup:?} {c:?} {:?}",
         builder("http://127.0.0.1:1/api/v2")

@@ -13,7 +13,7 @@
 //! ([`Balance`]). [`raw`] is the generated client underneath.
 //!
 //! ```no_run
-//! use dvs::valuetopup::{self, Balance, Category, Client, ProductFilter, PurchaseOutcome, TopUp};
+//! use dvs::valuetopup::{self, Balance, Category, Client, PurchaseOutcome, TopUp};
 //!
 //! # async fn run() -> Result<(), dvs::Error> {
 //! let client = Client::builder()
@@ -24,7 +24,7 @@
 //!     println!("{available} available");
 //! }
 //! let products = client
-//!     .products(ProductFilter::new().country("JM").category(Category::Rtr))
+//!     .products(|q| q.country_code("JM").category_id(Category::Rtr))
 //!     .await?;
 //! println!("{} top-up products in Jamaica", products.len());
 //! let outcome = client
@@ -52,9 +52,11 @@ pub use balance::Balance;
 pub use client::Client;
 pub use code::{ResponseCode, ResponseCodeInfo};
 pub use config::{credentials_from_env, ClientBuilder, Environment, StatusPolling};
-pub use filters::{Category, GiftCardSkuFilter, OperatorFilter, ProductFilter, SkuFilter};
+pub use filters::Category;
 pub use gift_cards::{GiftCardSkus, SkuPage};
-pub use purchase::{new_correlation_id, BillPayment, EsimOrder, GiftCardOrder, PinPurchase, TopUp};
+pub use purchase::{
+    new_correlation_id, BillPayment, EsimOrder, GiftCardOrder, Order, PinPurchase, TopUp,
+};
 pub use result::{
     BillPaymentDetails, DeliveredPin, Delivery, EsimDetails, GiftCard, Purchase, PurchaseOutcome,
     PurchasedProduct, Secret, SimDetails, TopUpDetails,

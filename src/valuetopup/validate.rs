@@ -96,31 +96,6 @@ pub(crate) fn currency(value: &str) -> Result<(), Error> {
     }
 }
 
-/// A country code: two (ISO 3166-1 alpha-2, as the reference's `IN`) or
-/// three upper-case letters.
-pub(crate) fn country(value: &str) -> Result<(), Error> {
-    if (2..=3).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            "country_code",
-            format!("`{value}` is not an upper-case ISO country code"),
-        ))
-    }
-}
-
-/// A page size of the gift card SKU list: 1 to 100 (the spec's bounds).
-pub(crate) fn page_size(value: u32) -> Result<(), Error> {
-    if (1..=100).contains(&value) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            "page_size",
-            format!("must be 1 to 100, not {value}"),
-        ))
-    }
-}
-
 /// A text that must be present: not empty, not blank, at most `max` characters.
 pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
     let n = value.chars().count();
@@ -214,9 +189,6 @@ mod tests {
             assert!(amount(bad).is_err(), "{bad}");
         }
         assert!(currency("INR").is_ok() && currency("inr").is_err() && currency("INRS").is_err());
-        assert!(country("IN").is_ok() && country("IND").is_ok() && country("in").is_err());
-        assert!(page_size(0).is_err() && page_size(1).is_ok() && page_size(100).is_ok());
-        assert!(page_size(101).is_err());
         assert!(boost_pin("1234").is_ok() && boost_pin("123").is_err());
         assert!(boost_pin("1234567").is_err() && boost_pin("12a4").is_err());
         assert!(iccid("8944500102198304826").is_ok() && iccid("89-44").is_err());
