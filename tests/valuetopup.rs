@@ -64,14 +64,18 @@ fn builder(base_url: &str) -> ClientBuilder {
         .base_url(base_url)
         .credentials(Credentials::new(USER, PASSWORD))
         .read_timeout(Duration::from_secs(2))
-        .purchase_timeout(Duration::from_secs(2))
+        .transaction_timeout(Duration::from_secs(2))
         .connect_timeout(Duration::from_secs(1))
         .retry(
             RetryPolicy::default()
                 .with_initial_backoff(Duration::from_millis(10))
                 .with_deadline(Duration::from_secs(1)),
         )
-        .status_polling(polling())
+}
+
+/// The client of a builder, with the tests' quick status polling.
+fn build(builder: ClientBuilder) -> Client {
+    builder.build().unwrap().with_status_polling(polling())
 }
 
 fn base(server: &MockServer) -> String {
@@ -79,7 +83,7 @@ fn base(server: &MockServer) -> String {
 }
 
 fn client(server: &MockServer) -> Client {
-    builder(&base(server)).build().unwrap()
+    build(builder(&base(server)))
 }
 
 async fn requests(server: &MockServer) -> Vec<Request> {
@@ -932,7 +936,7 @@ fn status_asks(log: &Mutex<Vec<(String, String)>>, cid: &str) -> usize {
 #[tokio::test]
 async fn dropped_connection_is_resolved_by_status_with_one_purchase() {
     let (base_url, log) = raw_server(OnPurchase::Drop, pin_status()).await;
-    let c = builder(&base_url).build().unwrap();
+    let c = build(builder(&base_url));
     let outcome = bounded(c.buy_pin(&PinPurchase::new(2207).correlation_id("pin-dropped-1")))
         .await
         .unwrap();
@@ -950,10 +954,7 @@ async fn dropped_connection_is_resolved_by_status_with_one_purchase() {
 #[tokio::test]
 async fn timed_out_purchase_is_resolved_by_status_with_one_purchase() {
     let (base_url, log) = raw_server(OnPurchase::Hold, pin_status()).await;
-    let c = builder(&base_url)
-        .purchase_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
+    let c = build(builder(&base_url).transaction_timeout(Duration::from_millis(300)));
     let started = Instant::now();
     // No correlation id given: the generated one is sent, polled and returned.
     let outcome = bounded(c.buy_pin(&PinPurchase::new(2207))).await.unwrap();
@@ -971,10 +972,7 @@ async fn timed_out_purchase_is_resolved_by_status_with_one_purchase() {
 async fn status_never_answering_leaves_the_outcome_unknown_with_the_correlation_id() {
     let down: StatusAnswer = Arc::new(|_| (503, "<html>down</html>".to_string()));
     let (base_url, log) = raw_server(OnPurchase::Drop, down).await;
-    let c = builder(&base_url)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let c = build(builder(&base_url).retry(RetryPolicy::none()));
     let e = bounded(
         c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").correlation_id("topup-lost")),
     )
@@ -1009,7 +1007,7 @@ async fn connection_refused_is_not_a_purchase_and_is_not_polled() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let c = builder(&format!("http://{addr}/api/v2")).build().unwrap();
+    let c = build(builder(&format!("http://{addr}/api/v2")));
     let started = Instant::now();
     let e = bounded(c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567")))
         .await

@@ -1,6 +1,5 @@
 //! The ValueTopup client.
 
-use super::config::Parts;
 use super::envelope::{error_status, failure, read, Bare, Envelope as _};
 use super::generated as g;
 use super::gift_cards::{FetchPage, GiftCardSkus, SkuPage};
@@ -124,16 +123,32 @@ fn is_final_failure(e: &Error) -> bool {
 }
 
 impl Client {
-    /// A builder (sandbox by default).
+    /// A builder (the [`SANDBOX`](super::SANDBOX) by default).
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+            .base_url(super::SANDBOX)
+            .transaction_timeout(std::time::Duration::from_secs(130))
     }
 
-    pub(crate) fn from_parts(parts: Parts, polling: StatusPolling) -> Self {
+    pub(crate) fn from_parts(
+        base_url: &str,
+        http: reqwest::Client,
+        settings: crate::CallSettings,
+    ) -> Self {
         Self {
-            raw: g::Client::new_with_client(&parts.base_url, parts.http, parts.settings),
-            polling,
+            raw: g::Client::new_with_client(base_url, http, settings),
+            polling: StatusPolling::default(),
             language: None,
+        }
+    }
+
+    /// A client (sharing this one's connection pool) that resolves purchases
+    /// of unknown outcome (and `"852"` answers) with `polling` instead of
+    /// [`StatusPolling::default`].
+    pub fn with_status_polling(&self, polling: StatusPolling) -> Self {
+        Self {
+            polling,
+            ..self.clone()
         }
     }
 

@@ -17,7 +17,7 @@
 //!
 //! # async fn run() -> Result<(), dvs::Error> {
 //! let client = Client::builder()
-//!     .environment(valuetopup::Environment::Sandbox)
+//!     .base_url(valuetopup::SANDBOX)
 //!     .credentials(valuetopup::credentials_from_env().expect("VALUETOPUP_USERNAME/PASSWORD"))
 //!     .build()?;
 //! if let Balance::Prepaid { available } = client.balance().await? {
@@ -51,7 +51,7 @@ mod validate;
 pub use balance::Balance;
 pub use client::Client;
 pub use code::{ResponseCode, ResponseCodeInfo};
-pub use config::{credentials_from_env, ClientBuilder, Environment, StatusPolling};
+pub use config::{credentials_from_env, ClientBuilder, StatusPolling, PRODUCTION, SANDBOX};
 pub use filters::Category;
 pub use gift_cards::{GiftCardSkus, SkuPage};
 pub use purchase::{
@@ -59,7 +59,7 @@ pub use purchase::{
 };
 pub use result::{
     BillPaymentDetails, DeliveredPin, Delivery, EsimDetails, GiftCard, Purchase, PurchaseOutcome,
-    PurchasedProduct, Secret, SimDetails, TopUpDetails,
+    Secret, SimDetails, TopUpDetails,
 };
 
 /// The code generated from `openapi/valuetopup-2.json` (see `build.rs`).

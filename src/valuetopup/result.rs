@@ -122,8 +122,8 @@ pub struct Purchase {
     pub discount: Option<Decimal>,
     /// Fee.
     pub fee: Option<Decimal>,
-    /// The SKU bought.
-    pub product: Option<PurchasedProduct>,
+    /// The SKU bought, as the generated type reads it.
+    pub product: Option<types::TransactionProduct>,
     /// The vendor's `responseMessage`, when sent.
     pub message: Option<String>,
     /// What was delivered, most specific first (see [`Purchase::delivery`]).
@@ -144,13 +144,7 @@ impl Purchase {
             face_value: tx.face_value,
             discount: tx.discount,
             fee: tx.fee,
-            product: tx.product.map(|p| PurchasedProduct {
-                sku_id: p.sku_id,
-                product_name: p.product_name,
-                face_value: p.face_value,
-                instructions: p.instructions,
-                product_description: p.product_description,
-            }),
+            product: tx.product,
             message,
             deliveries: Delivery::all_of(
                 tx.esim_detail,
@@ -182,22 +176,6 @@ impl Purchase {
             })
             .unwrap_or_default()
     }
-}
-
-/// The SKU a purchase bought.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct PurchasedProduct {
-    /// SKU id.
-    pub sku_id: Option<i64>,
-    /// Product name.
-    pub product_name: Option<String>,
-    /// Face value.
-    pub face_value: Option<Decimal>,
-    /// How to use or redeem the product.
-    pub instructions: Option<String>,
-    /// Product description.
-    pub product_description: Option<String>,
 }
 
 /// One kind of value a purchase delivered, from the transaction payload's
