@@ -62,23 +62,9 @@ pub use result::{
     Secret, SimDetails, TopUpDetails,
 };
 
-/// The code generated from `openapi/valuetopup-2.json` (see `build.rs`).
-#[allow(
-    missing_docs,
-    clippy::all,
-    clippy::pedantic,
-    unused_imports,
-    dead_code,
-    unreachable_patterns,
-    unused_comparisons,
-    rustdoc::all
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/valuetopup_v2.rs"));
-}
-
+// The generated code comes from `openapi/valuetopup-2.json` (see `build.rs`).
 crate::raw::raw_module!(
-    generated,
+    include "valuetopup_v2.rs",
     "Prepay Nation ValueTopup API v2",
     "Every response is the `{responseCode, responseMessage, payLoad}` envelope; error \
      statuses decode as the operation's envelope too. Response types accept values outside \

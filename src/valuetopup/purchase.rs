@@ -353,7 +353,7 @@ pub(crate) fn check(body: &mut Map<String, Value>) -> Result<(), Error> {
             }
             Rule::Msisdn => *value = validate::msisdn(field, text)?.into(),
             Rule::Subscriber => *value = validate::subscriber_number(field, text)?.into(),
-            Rule::Currency => validate::currency(text)?,
+            Rule::Currency => crate::validate::currency(field, text)?,
             Rule::BoostPin => validate::boost_pin(text)?,
             Rule::Count => {
                 if value.as_i64().unwrap_or(0) < 1 {
