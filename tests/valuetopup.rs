@@ -53,10 +53,11 @@ fn ok(payload: Value) -> ResponseTemplate {
 }
 
 fn polling() -> StatusPolling {
-    StatusPolling::default()
-        .with_initial_backoff(Duration::from_millis(20))
-        .with_max_backoff(Duration::from_millis(80))
-        .with_deadline(Duration::from_millis(600))
+    StatusPolling::new(
+        Duration::from_millis(20),
+        Duration::from_millis(80),
+        Duration::from_millis(600),
+    )
 }
 
 fn builder(base_url: &str) -> ClientBuilder {

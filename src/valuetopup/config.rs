@@ -31,10 +31,13 @@ pub const PRODUCTION: &str = "https://www.valuetopup.com/api/v2";
 ///
 /// ```
 /// use std::time::Duration;
-/// let polling = dvs::valuetopup::StatusPolling::default()
-///     .with_initial_backoff(Duration::from_millis(500))
-///     .with_deadline(Duration::from_secs(60));
-/// assert_eq!(polling.max_backoff, Duration::from_secs(15));
+/// use dvs::valuetopup::StatusPolling;
+/// let polling = StatusPolling::new(
+///     Duration::from_millis(500),
+///     Duration::from_secs(15),
+///     Duration::from_secs(60),
+/// );
+/// assert_eq!(polling.with_deadline(Duration::ZERO).max_backoff, Duration::from_secs(15));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -50,40 +53,34 @@ pub struct StatusPolling {
 
 impl Default for StatusPolling {
     fn default() -> Self {
-        Self {
-            initial_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(15),
-            deadline: Duration::from_secs(150),
-        }
+        Self::new(
+            Duration::from_secs(1),
+            Duration::from_secs(15),
+            Duration::from_secs(150),
+        )
     }
 }
 
 impl StatusPolling {
-    /// This policy with another first wait.
-    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
-        self.initial_backoff = backoff;
-        self
-    }
-
-    /// This policy with another cap of one wait.
-    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
-        self.max_backoff = backoff;
-        self
+    /// A policy: the first ask after `initial_backoff`, each wait doubled up
+    /// to `max_backoff`, no ask after `deadline`.
+    pub fn new(initial_backoff: Duration, max_backoff: Duration, deadline: Duration) -> Self {
+        Self {
+            initial_backoff,
+            max_backoff,
+            deadline,
+        }
     }
 
     /// This policy with another deadline. `Duration::ZERO` asks once, at
     /// once: a purchase answered `"852"` then comes back pending.
-    pub fn with_deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = deadline;
-        self
+    pub fn with_deadline(self, deadline: Duration) -> Self {
+        Self { deadline, ..self }
     }
 
     /// The wait before ask number `n` (1-based).
     pub(crate) fn backoff(&self, n: u32) -> Duration {
-        let factor = 2u32.saturating_pow(n.saturating_sub(1));
-        self.initial_backoff
-            .saturating_mul(factor)
-            .min(self.max_backoff)
+        crate::transport::doubling_backoff(self.initial_backoff, self.max_backoff, n)
     }
 }
 
@@ -125,13 +122,7 @@ impl crate::FromConfig for Client {
 /// `VALUETOPUP_USERNAME` and `VALUETOPUP_PASSWORD` from the environment,
 /// when both are set and not empty.
 pub fn credentials_from_env() -> Option<Credentials> {
-    let user = std::env::var("VALUETOPUP_USERNAME")
-        .ok()
-        .filter(|v| !v.is_empty())?;
-    let password = std::env::var("VALUETOPUP_PASSWORD")
-        .ok()
-        .filter(|v| !v.is_empty())?;
-    Some(Credentials::new(user, password))
+    Credentials::from_env_vars("VALUETOPUP_USERNAME", "VALUETOPUP_PASSWORD")
 }
 
 #[cfg(test)]
@@ -140,12 +131,10 @@ mod tests {
     use crate::Error;
 
     #[test]
-    fn backoff_doubles_and_caps() {
+    fn default_waits_double_from_one_second_up_to_fifteen() {
         let p = StatusPolling::default();
-        assert_eq!(p.backoff(1), Duration::from_secs(1));
-        assert_eq!(p.backoff(2), Duration::from_secs(2));
-        assert_eq!(p.backoff(3), Duration::from_secs(4));
-        assert_eq!(p.backoff(40), Duration::from_secs(15));
+        let waits = [1, 2, 3, 40].map(|n| p.backoff(n));
+        assert_eq!(waits, [1, 2, 4, 15].map(Duration::from_secs));
     }
 
     #[test]
