@@ -210,13 +210,11 @@ async fn every_operation_sends_the_documented_request() {
         Some(31)
     );
     let products = c
-        .products(
-            |q| {
-                q.operator_id(31)
-                    .category_id(Category::Rtr)
-                    .country_code("JM")
-            },
-        )
+        .products(|q| {
+            q.operator_id(31)
+                .category_id(Category::Rtr)
+                .country_code("JM")
+        })
         .await
         .unwrap();
     assert_eq!(products[0].product_id, Some(310));
@@ -330,13 +328,11 @@ async fn every_operation_sends_the_documented_request() {
     let status = c.transaction_status("topup-0001").await.unwrap();
     assert_eq!(status.completed().unwrap().transaction_id, Some(880012001));
     let gift = c
-        .order_gift_card(
-            &GiftCardOrder::new(90011, dec!(25.0)).with(|b| {
-                b.first_name("Ana".to_string())
-                    .last_name("Pérez".to_string())
-                    .recipient("14155550123".to_string())
-            }),
-        )
+        .order_gift_card(&GiftCardOrder::new(90011, dec!(25.0)).with(|b| {
+            b.first_name("Ana".to_string())
+                .last_name("Pérez".to_string())
+                .recipient("14155550123".to_string())
+        }))
         .await
         .unwrap();
     let generated = gift.correlation_id().to_string();
@@ -587,10 +583,7 @@ async fn failure_codes_are_errors_with_code_and_message() {
         "{e:?}"
     );
 
-    let e = c
-        .operators(|q| q.country_code("XX"))
-        .await
-        .unwrap_err();
+    let e = c.operators(|q| q.country_code("XX")).await.unwrap_err();
     assert!(
         matches!(&e, Error::ValueTopup { status: Some(400), code, .. } if code.as_str() == "104"),
         "{e:?}"
@@ -1227,9 +1220,12 @@ async fn invalid_input_is_refused_before_sending() {
         c.top_up(&TopUp::new(3101, dec!(0.0), "18761234567"))
             .await
             .map(drop),
-        c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").with(|b| b.boost_pin(Some("12".parse().unwrap()))))
-            .await
-            .map(drop),
+        c.top_up(
+            &TopUp::new(3101, dec!(10.0), "18761234567")
+                .with(|b| b.boost_pin(Some("12".parse().unwrap()))),
+        )
+        .await
+        .map(drop),
         c.buy_pin(&PinPurchase::new(2207).correlation_id("has space"))
             .await
             .map(drop),
@@ -1238,10 +1234,11 @@ async fn invalid_input_is_refused_before_sending() {
             .await
             .map(drop),
         c.pay_bill(
-            &BillPayment::new(5120, dec!(35.5), "1").with(|b| b.transaction_currency_code(Some("usd".parse().unwrap()))),
+            &BillPayment::new(5120, dec!(35.5), "1")
+                .with(|b| b.transaction_currency_code(Some("usd".parse().unwrap()))),
         )
-            .await
-            .map(drop),
+        .await
+        .map(drop),
         c.order_gift_card(&GiftCardOrder::new(90011, dec!(-1.0)))
             .await
             .map(drop),
@@ -1252,7 +1249,11 @@ async fn invalid_input_is_refused_before_sending() {
             .first_page()
             .await
             .map(drop),
-        c.gift_card_skus(|q| q).start_cursor(-1).first_page().await.map(drop),
+        c.gift_card_skus(|q| q)
+            .start_cursor(-1)
+            .first_page()
+            .await
+            .map(drop),
         c.lookup_mobile("+0123").await.map(drop),
         c.dynamic_bundles(310, "abc").await.map(drop),
         c.transaction_status(&long).await.map(drop),
@@ -1264,9 +1265,11 @@ async fn invalid_input_is_refused_before_sending() {
         c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").with(|b| b.number_of_plan_months(0)))
             .await
             .map(drop),
-        c.pay_bill(&BillPayment::new(5120, dec!(35.5), "1").with(|b| b.sender_mobile("12".to_string())))
-            .await
-            .map(drop),
+        c.pay_bill(
+            &BillPayment::new(5120, dec!(35.5), "1").with(|b| b.sender_mobile("12".to_string())),
+        )
+        .await
+        .map(drop),
         c.order_esim(&EsimOrder::new(77001).additional_info("email", "a@b.c"))
             .await
             .map(drop),
@@ -1297,7 +1300,8 @@ async fn debug_shows_no_pin_secret_or_credentials() {
         .await
         .unwrap();
     let card = c.gift_card(880019999).await.unwrap();
-    let topup = TopUp::new(3101, dec!(10.0), "18761234567").with(|b| b.boost_pin(Some("9137".parse().unwrap())));
+    let topup = TopUp::new(3101, dec!(10.0), "18761234567")
+        .with(|b| b.boost_pin(Some("9137".parse().unwrap())));
     let shown = format!(
         "{pin:?} {gift:?} {esim:?} {bill:?} {card:?} {topup:?} {c:?} {:?}",
         builder("http://127.0.0.1:1/api/v2")

@@ -285,11 +285,11 @@ impl Client {
     /// The current exchange rate of a SKU.
     /// `GET /catalog/sku/exchangeRate/{skuId}`.
     pub async fn sku_exchange_rate(&self, sku_id: i32) -> Result<types::SkuExchangeRate, Error> {
-        validate::id("sku_id", sku_id)?;
-        read(&self.polling, || {
-            self.raw.get_sku_exchange_rate().sku_id(sku_id).send()
-        })
-        .await
+        let request = self
+            .raw
+            .get_sku_exchange_rate()
+            .sku_id(validate::id("sku_id", sku_id)?);
+        read(&self.polling, || request.clone().send()).await
     }
 
     /// The response codes the API can return, with their meaning
@@ -313,16 +313,12 @@ impl Client {
         product_id: i32,
         mobile: &str,
     ) -> Result<Vec<types::Sku>, Error> {
-        validate::id("product_id", product_id)?;
-        let mobile = validate::msisdn("mobile_number", mobile)?;
-        read(&self.polling, || {
-            self.raw
-                .get_dynamic_bundles()
-                .product_id(product_id)
-                .mobile_number(mobile.clone())
-                .send()
-        })
-        .await
+        let request = self
+            .raw
+            .get_dynamic_bundles()
+            .product_id(validate::id("product_id", product_id)?)
+            .mobile_number(validate::msisdn("mobile_number", mobile)?);
+        read(&self.polling, || request.clone().send()).await
     }
 
     // ----- promotions ------------------------------------------------------
@@ -364,16 +360,13 @@ impl Client {
         sku_id: i32,
         account_number: &str,
     ) -> Result<types::BillPayAccountDetail, Error> {
-        validate::id("sku_id", sku_id)?;
         validate::text("account_number", account_number, 100)?;
-        read(&self.polling, || {
-            self.raw
-                .get_bill_pay_lookup()
-                .sku_id(sku_id)
-                .account_number(account_number.to_string())
-                .send()
-        })
-        .await
+        let request = self
+            .raw
+            .get_bill_pay_lookup()
+            .sku_id(validate::id("sku_id", sku_id)?)
+            .account_number(account_number.to_string());
+        read(&self.polling, || request.clone().send()).await
     }
 
     // ----- eSIM -------------------------------------------------------------

@@ -118,15 +118,18 @@ pub type GiftCardOrder = Order<builder::GiftCardOrderRequest>;
 /// ```
 pub type EsimOrder = Order<builder::EsimOrderRequest>;
 
-impl<B> Order<B> {
-    fn of(body: B) -> Self {
+impl<B: Default> Order<B> {
+    /// A body set by `set` from an empty builder.
+    fn of(set: impl FnOnce(B) -> B) -> Self {
         Self {
-            body,
+            body: set(B::default()),
             correlation_id: None,
             additional_infos: Vec::new(),
         }
     }
+}
 
+impl<B> Order<B> {
     /// Your unique id of the purchase (1 to 50 characters); generated when absent.
     pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
         self.correlation_id = Some(id.into());
@@ -157,14 +160,14 @@ impl TopUp {
     /// `transaction_currency_code` says otherwise) with an RTR SKU, to
     /// `mobile` (digits with the country code; a leading `+` is dropped).
     pub fn new(sku_id: i32, amount: Decimal, mobile: impl Into<String>) -> Self {
-        Self::of(builder::TopupRequest::default().sku_id(sku_id).amount(amount).mobile(mobile.into()))
+        Self::of(|b| b.sku_id(sku_id).amount(amount).mobile(mobile.into()))
     }
 }
 
 impl PinPurchase {
     /// A PIN of a PIN SKU.
     pub fn new(sku_id: i32) -> Self {
-        Self::of(builder::PinRequest::default().sku_id(sku_id))
+        Self::of(|b| b.sku_id(sku_id))
     }
 }
 
@@ -172,26 +175,25 @@ impl BillPayment {
     /// A payment of `amount` with a bill pay SKU, to `account_number` (the
     /// number on the bill, or the mobile number of a postpaid mobile bill).
     pub fn new(sku_id: i32, amount: Decimal, account_number: impl Into<String>) -> Self {
-        Self::of(
-            builder::BillPaymentRequest::default()
-                .sku_id(sku_id)
+        Self::of(|b| {
+            b.sku_id(sku_id)
                 .amount(amount)
-                .account_number(account_number.into()),
-        )
+                .account_number(account_number.into())
+        })
     }
 }
 
 impl GiftCardOrder {
     /// A gift card of `amount` with a gift card SKU.
     pub fn new(sku_id: i32, amount: Decimal) -> Self {
-        Self::of(builder::GiftCardOrderRequest::default().sku_id(sku_id).amount(amount))
+        Self::of(|b| b.sku_id(sku_id).amount(amount))
     }
 }
 
 impl EsimOrder {
     /// An eSIM of an eSIM SKU.
     pub fn new(sku_id: i32) -> Self {
-        Self::of(builder::EsimOrderRequest::default().sku_id(sku_id))
+        Self::of(|b| b.sku_id(sku_id))
     }
 }
 
@@ -205,7 +207,9 @@ mod private {
 /// A generated purchase body builder and the operation that sends it.
 pub trait Body: Clone + private::Sealed {
     #[doc(hidden)]
-    type Request: Serialize + DeserializeOwned + TryFrom<Self, Error = types::error::ConversionError>;
+    type Request: Serialize
+        + DeserializeOwned
+        + TryFrom<Self, Error = types::error::ConversionError>;
     /// Whether the body has `additionalInfos`.
     #[doc(hidden)]
     const ADDITIONAL_INFOS: bool;
@@ -264,7 +268,10 @@ impl<B: Body> Order<B> {
         body.insert("correlationId".into(), correlation_id.clone().into());
         if !self.additional_infos.is_empty() {
             if !B::ADDITIONAL_INFOS {
-                return Err(Error::invalid("additional_infos", "this purchase takes none"));
+                return Err(Error::invalid(
+                    "additional_infos",
+                    "this purchase takes none",
+                ));
             }
             let list = self
                 .additional_infos
@@ -321,7 +328,11 @@ const RULES: [(&str, &'static str, Rule); 16] = [
     ("senderMobile", "sender_mobile", Rule::Msisdn),
     ("recipient", "recipient", Rule::Msisdn),
     ("mobileNumber", "mobile_number", Rule::Msisdn),
-    ("transactionCurrencyCode", "transaction_currency_code", Rule::Currency),
+    (
+        "transactionCurrencyCode",
+        "transaction_currency_code",
+        Rule::Currency,
+    ),
     ("boostPin", "boost_pin", Rule::BoostPin),
     ("numberOfPlanMonths", "number_of_plan_months", Rule::Count),
     ("accountNumber", "account_number", Rule::Text(100)),
@@ -343,7 +354,10 @@ pub(crate) fn check(body: &mut Map<String, Value>) -> Result<(), Error> {
         let text = value.as_str().unwrap_or_default();
         match rule {
             Rule::Id => {
-                let id = value.as_i64().and_then(|n| i32::try_from(n).ok()).unwrap_or(0);
+                let id = value
+                    .as_i64()
+                    .and_then(|n| i32::try_from(n).ok())
+                    .unwrap_or(0);
                 validate::id(field, id)?;
             }
             Rule::Amount => {
@@ -409,14 +423,16 @@ mod tests {
         );
         let shown = format!(
             "{:?}",
-            TopUp::new(1, Decimal::from(5), "1876").with(|b| b.boost_pin(Some("9876".parse().unwrap())))
+            TopUp::new(1, Decimal::from(5), "1876")
+                .with(|b| b.boost_pin(Some("9876".parse().unwrap())))
         );
         assert!(!shown.contains("9876") && shown.contains("1876"), "{shown}");
         assert!(sent(&EsimOrder::new(3)).unwrap()["correlationId"]
             .as_str()
             .unwrap()
             .starts_with("vt-"));
-        let bill = BillPayment::new(1, Decimal::from(5), "1").with(|b| b.sender_mobile("+447700900123".to_string()));
+        let bill = BillPayment::new(1, Decimal::from(5), "1")
+            .with(|b| b.sender_mobile("+447700900123".to_string()));
         assert_eq!(sent(&bill).unwrap()["senderMobile"], json!("447700900123"));
         for bad in [
             sent(&TopUp::new(0, Decimal::from(5), "18761234567")),
@@ -424,12 +440,27 @@ mod tests {
             sent(&TopUp::new(1, Decimal::from(5), "")),
             sent(&TopUp::new(1, Decimal::from(5), "18761234567").correlation_id("")),
             sent(&TopUp::new(1, Decimal::from(5), "18761234567").correlation_id("x".repeat(51))),
-            sent(&TopUp::new(1, Decimal::from(5), "18761234567").with(|b| b.boost_pin(Some("12".parse().unwrap())))),
-            sent(&TopUp::new(1, Decimal::from(5), "18761234567").with(|b| b.boost_pin(Some("12a4".parse().unwrap())))),
-            sent(&TopUp::new(1, Decimal::from(5), "18761234567").with(|b| b.number_of_plan_months(0))),
+            sent(
+                &TopUp::new(1, Decimal::from(5), "18761234567")
+                    .with(|b| b.boost_pin(Some("12".parse().unwrap()))),
+            ),
+            sent(
+                &TopUp::new(1, Decimal::from(5), "18761234567")
+                    .with(|b| b.boost_pin(Some("12a4".parse().unwrap()))),
+            ),
+            sent(
+                &TopUp::new(1, Decimal::from(5), "18761234567")
+                    .with(|b| b.number_of_plan_months(0)),
+            ),
             sent(&BillPayment::new(1, Decimal::from(5), " ")),
-            sent(&BillPayment::new(1, Decimal::from(5), "1").with(|b| b.transaction_currency_code(Some("usd".parse().unwrap())))),
-            sent(&BillPayment::new(1, Decimal::from(5), "1").with(|b| b.check_digits("1".repeat(21)))),
+            sent(
+                &BillPayment::new(1, Decimal::from(5), "1")
+                    .with(|b| b.transaction_currency_code(Some("usd".parse().unwrap()))),
+            ),
+            sent(
+                &BillPayment::new(1, Decimal::from(5), "1")
+                    .with(|b| b.check_digits("1".repeat(21))),
+            ),
             sent(&GiftCardOrder::new(1, Decimal::ZERO)),
             sent(&GiftCardOrder::new(1, Decimal::ONE).additional_info(" ", "x")),
             sent(&PinPurchase::new(1).with(|b| b.recipient("12".to_string()))),
