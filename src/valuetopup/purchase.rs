@@ -321,7 +321,7 @@ enum Rule {
 
 /// The rule of every field a purchase or a cost estimate can carry, by its
 /// JSON name, with the name errors give it.
-const RULES: [(&str, &'static str, Rule); 16] = [
+const RULES: [(&str, &str, Rule); 16] = [
     ("skuId", "sku_id", Rule::Id),
     ("amount", "amount", Rule::Amount),
     ("mobile", "mobile", Rule::Subscriber),
