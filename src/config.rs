@@ -48,13 +48,13 @@ impl Credentials {
     /// `DVS_API_KEY` and `DVS_API_SECRET` from the environment, when both are
     /// set and not empty.
     pub fn from_env() -> Option<Self> {
-        let key = std::env::var("DVS_API_KEY")
-            .ok()
-            .filter(|v| !v.is_empty())?;
-        let secret = std::env::var("DVS_API_SECRET")
-            .ok()
-            .filter(|v| !v.is_empty())?;
-        Some(Self::new(key, secret))
+        Self::from_env_vars("DVS_API_KEY", "DVS_API_SECRET")
+    }
+
+    /// The values of two environment variables, when both are set and not empty.
+    pub(crate) fn from_env_vars(key: &str, secret: &str) -> Option<Self> {
+        let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+        Some(Self::new(var(key)?, var(secret)?))
     }
 
     fn header(&self) -> Result<reqwest::header::HeaderValue, Error> {

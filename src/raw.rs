@@ -14,8 +14,28 @@ unknown fields, unknown enum values (as strings) and values outside documented p
 pub(crate) use dvs_notes;
 
 /// Declares a version's public `raw` module over its private `generated`
-/// module, and the client hooks every generated client gets.
+/// module, and the client hooks every generated client gets. With
+/// `include "file.rs"`, it first declares `generated` as that file of
+/// `OUT_DIR`.
 macro_rules! raw_module {
+    (include $file:literal, $version:literal, $notes:expr, $error_body:path) => {
+        /// The code generated from the version's spec (see `build.rs`).
+        #[allow(
+            missing_docs,
+            clippy::all,
+            clippy::pedantic,
+            unused_imports,
+            dead_code,
+            unreachable_patterns,
+            unused_comparisons,
+            rustdoc::all
+        )]
+        mod generated {
+            include!(concat!(env!("OUT_DIR"), "/", $file));
+        }
+
+        $crate::raw::raw_module!(generated, $version, $notes, $error_body);
+    };
     ($generated:ident, $version:literal, $notes:expr, $error_body:path) => {
         /// The low-level client generated from the vendored OpenAPI spec of
         #[doc = concat!($version, ".")]

@@ -119,10 +119,7 @@ impl RetryPolicy {
     }
 
     fn backoff(&self, retry: u32) -> Duration {
-        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
-        self.initial_backoff
-            .saturating_mul(factor)
-            .min(self.max_backoff)
+        doubling_backoff(self.initial_backoff, self.max_backoff, retry)
     }
 
     /// [`backoff`](Self::backoff) with jitter: between half of it and all of it.
@@ -130,6 +127,13 @@ impl RetryPolicy {
         let full = self.backoff(retry);
         full / 2 + full.mul_f64(random_unit() / 2.0)
     }
+}
+
+/// The wait before try `n` (1-based) of a backoff that starts at `initial`
+/// and doubles up to `max`.
+pub(crate) fn doubling_backoff(initial: Duration, max: Duration, n: u32) -> Duration {
+    let factor = 2u32.saturating_pow(n.saturating_sub(1));
+    initial.saturating_mul(factor).min(max)
 }
 
 /// A number in `[0, 1)` from a per-process random sequence (jitter only:

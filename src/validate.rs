@@ -59,16 +59,22 @@ fn is_invisible(c: char) -> bool {
         )
 }
 
+/// A text of 1 to `max` characters.
+pub(crate) fn length(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
+    let n = value.chars().count();
+    if n == 0 || n > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be 1 to {max} characters, not {n}"),
+        ));
+    }
+    Ok(())
+}
+
 /// A transaction `external_id`: 1 to 40 characters, no control character,
 /// not made only of white space or invisible characters.
 pub(crate) fn external_id(value: &str) -> Result<(), Error> {
-    let n = value.chars().count();
-    if n == 0 || n > 40 {
-        return Err(Error::invalid(
-            "external_id",
-            format!("must be 1 to 40 characters, not {n}"),
-        ));
-    }
+    length("external_id", value, 40)?;
     if let Some((i, c)) = value.chars().enumerate().find(|(_, c)| c.is_control()) {
         return Err(Error::invalid(
             "external_id",

@@ -9,8 +9,7 @@
 use base64::Engine as _;
 use dvs::valuetopup::{
     Balance, BillPayment, Category, Client, ClientBuilder, Delivery, EsimOrder, GiftCardOrder,
-    GiftCardSkuFilter, OperatorFilter, PinPurchase, ProductFilter, PurchaseOutcome, ResponseCode,
-    SkuFilter, StatusPolling, TopUp,
+    PinPurchase, PurchaseOutcome, ResponseCode, StatusPolling, TopUp,
 };
 use dvs::{Credentials, Error, Outcome, RetryPolicy};
 use futures::StreamExt;
@@ -54,10 +53,11 @@ fn ok(payload: Value) -> ResponseTemplate {
 }
 
 fn polling() -> StatusPolling {
-    StatusPolling::default()
-        .with_initial_backoff(Duration::from_millis(20))
-        .with_max_backoff(Duration::from_millis(80))
-        .with_deadline(Duration::from_millis(600))
+    StatusPolling::new(
+        Duration::from_millis(20),
+        Duration::from_millis(80),
+        Duration::from_millis(600),
+    )
 }
 
 fn builder(base_url: &str) -> ClientBuilder {
@@ -65,14 +65,18 @@ fn builder(base_url: &str) -> ClientBuilder {
         .base_url(base_url)
         .credentials(Credentials::new(USER, PASSWORD))
         .read_timeout(Duration::from_secs(2))
-        .purchase_timeout(Duration::from_secs(2))
+        .transaction_timeout(Duration::from_secs(2))
         .connect_timeout(Duration::from_secs(1))
         .retry(
             RetryPolicy::default()
                 .with_initial_backoff(Duration::from_millis(10))
                 .with_deadline(Duration::from_secs(1)),
         )
-        .status_polling(polling())
+}
+
+/// The client of a builder, with the tests' quick status polling.
+fn build(builder: ClientBuilder) -> Client {
+    builder.build().unwrap().with_status_polling(polling())
 }
 
 fn base(server: &MockServer) -> String {
@@ -80,7 +84,7 @@ fn base(server: &MockServer) -> String {
 }
 
 fn client(server: &MockServer) -> Client {
-    builder(&base(server)).build().unwrap()
+    build(builder(&base(server)))
 }
 
 async fn requests(server: &MockServer) -> Vec<Request> {
@@ -199,39 +203,36 @@ async fn every_operation_sends_the_documented_request() {
         Some("JM")
     );
     assert_eq!(
-        c.operators(OperatorFilter::new().operator(31).country("JM"))
+        c.operators(|q| q.operator_id(31).country_code("JM"))
             .await
             .unwrap()[0]
             .operator_id,
         Some(31)
     );
     let products = c
-        .products(
-            ProductFilter::new()
-                .operator(31)
-                .category(Category::Rtr)
-                .country("JM"),
-        )
+        .products(|q| {
+            q.operator_id(31)
+                .category_id(Category::Rtr)
+                .country_code("JM")
+        })
         .await
         .unwrap();
     assert_eq!(products[0].product_id, Some(310));
     let skus = c
         .with_language("ar")
         .unwrap()
-        .skus(SkuFilter::new().product(310).sku(3101))
+        .skus(|q| q.product_id(310).sku_id(3101))
         .await
         .unwrap();
     assert_eq!(skus[0].sku_id, Some(3101));
     let page = c
-        .gift_card_skus(
-            GiftCardSkuFilter::new()
-                .product(900)
-                .sku(90011)
-                .country("US")
-                .page_size(50)
-                .start_cursor(10),
-        )
-        .unwrap()
+        .gift_card_skus(|q| {
+            q.product_id(900)
+                .sku_id(90011)
+                .country_code("US")
+                .page_size(50u32)
+        })
+        .start_cursor(10)
         .first_page()
         .await
         .unwrap();
@@ -285,8 +286,10 @@ async fn every_operation_sends_the_documented_request() {
         .top_up(
             &TopUp::new(3101, dec!(10.0), "18761234567")
                 .correlation_id("topup-0001")
-                .sender_mobile("+447700900123")
-                .transaction_currency_code("USD")
+                .with(|b| {
+                    b.sender_mobile("+447700900123".to_string())
+                        .transaction_currency_code("USD".to_string())
+                })
                 .additional_info("email", "ana@example.com"),
         )
         .await
@@ -299,7 +302,7 @@ async fn every_operation_sends_the_documented_request() {
         .buy_pin(
             &PinPurchase::new(2207)
                 .correlation_id("pin-0001")
-                .recipient("14155550123"),
+                .with(|b| b.recipient("14155550123".to_string())),
         )
         .await
         .unwrap();
@@ -311,8 +314,10 @@ async fn every_operation_sends_the_documented_request() {
         .pay_bill(
             &BillPayment::new(5120, dec!(35.5), "0012345678")
                 .correlation_id("bill-0001")
-                .sender_name("Ana Pérez")
-                .transaction_currency_code("JMD"),
+                .with(|b| {
+                    b.sender_name("Ana Pérez".to_string())
+                        .transaction_currency_code(Some("JMD".parse().unwrap()))
+                }),
         )
         .await
         .unwrap();
@@ -323,12 +328,11 @@ async fn every_operation_sends_the_documented_request() {
     let status = c.transaction_status("topup-0001").await.unwrap();
     assert_eq!(status.completed().unwrap().transaction_id, Some(880012001));
     let gift = c
-        .order_gift_card(
-            &GiftCardOrder::new(90011, dec!(25.0))
-                .first_name("Ana")
-                .last_name("Pérez")
-                .recipient("14155550123"),
-        )
+        .order_gift_card(&GiftCardOrder::new(90011, dec!(25.0)).with(|b| {
+            b.first_name("Ana".to_string())
+                .last_name("Pérez".to_string())
+                .recipient("14155550123".to_string())
+        }))
         .await
         .unwrap();
     let generated = gift.correlation_id().to_string();
@@ -579,10 +583,7 @@ async fn failure_codes_are_errors_with_code_and_message() {
         "{e:?}"
     );
 
-    let e = c
-        .operators(OperatorFilter::new().country("XX"))
-        .await
-        .unwrap_err();
+    let e = c.operators(|q| q.country_code("XX")).await.unwrap_err();
     assert!(
         matches!(&e, Error::ValueTopup { status: Some(400), code, .. } if code.as_str() == "104"),
         "{e:?}"
@@ -929,7 +930,7 @@ fn status_asks(log: &Mutex<Vec<(String, String)>>, cid: &str) -> usize {
 #[tokio::test]
 async fn dropped_connection_is_resolved_by_status_with_one_purchase() {
     let (base_url, log) = raw_server(OnPurchase::Drop, pin_status()).await;
-    let c = builder(&base_url).build().unwrap();
+    let c = build(builder(&base_url));
     let outcome = bounded(c.buy_pin(&PinPurchase::new(2207).correlation_id("pin-dropped-1")))
         .await
         .unwrap();
@@ -947,10 +948,7 @@ async fn dropped_connection_is_resolved_by_status_with_one_purchase() {
 #[tokio::test]
 async fn timed_out_purchase_is_resolved_by_status_with_one_purchase() {
     let (base_url, log) = raw_server(OnPurchase::Hold, pin_status()).await;
-    let c = builder(&base_url)
-        .purchase_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
+    let c = build(builder(&base_url).transaction_timeout(Duration::from_millis(300)));
     let started = Instant::now();
     // No correlation id given: the generated one is sent, polled and returned.
     let outcome = bounded(c.buy_pin(&PinPurchase::new(2207))).await.unwrap();
@@ -968,10 +966,7 @@ async fn timed_out_purchase_is_resolved_by_status_with_one_purchase() {
 async fn status_never_answering_leaves_the_outcome_unknown_with_the_correlation_id() {
     let down: StatusAnswer = Arc::new(|_| (503, "<html>down</html>".to_string()));
     let (base_url, log) = raw_server(OnPurchase::Drop, down).await;
-    let c = builder(&base_url)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let c = build(builder(&base_url).retry(RetryPolicy::none()));
     let e = bounded(
         c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").correlation_id("topup-lost")),
     )
@@ -1006,7 +1001,7 @@ async fn connection_refused_is_not_a_purchase_and_is_not_polled() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let c = builder(&format!("http://{addr}/api/v2")).build().unwrap();
+    let c = build(builder(&format!("http://{addr}/api/v2")));
     let started = Instant::now();
     let e = bounded(c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567")))
         .await
@@ -1072,8 +1067,7 @@ async fn gift_card_skus_follow_the_cursor_to_the_end() {
         .await;
     let c = client(&server);
     let skus = bounded(
-        c.gift_card_skus(GiftCardSkuFilter::new().page_size(3).country("US"))
-            .unwrap()
+        c.gift_card_skus(|q| q.page_size(3u32).country_code("US"))
             .collect_all(),
     )
     .await
@@ -1104,8 +1098,7 @@ async fn gift_card_skus_never_loop_on_a_repeated_or_cycling_cursor() {
         .await;
     let pages: Vec<_> = bounded(
         client(&server)
-            .gift_card_skus(GiftCardSkuFilter::new())
-            .unwrap()
+            .gift_card_skus(|q| q)
             .pages()
             .collect::<Vec<_>>(),
     )
@@ -1125,8 +1118,7 @@ async fn gift_card_skus_never_loop_on_a_repeated_or_cycling_cursor() {
         .await;
     let ids: Vec<_> = bounded(
         client(&server)
-            .gift_card_skus(GiftCardSkuFilter::new())
-            .unwrap()
+            .gift_card_skus(|q| q)
             .items()
             .map(|s| s.unwrap().sku_id.unwrap())
             .collect::<Vec<_>>(),
@@ -1150,8 +1142,7 @@ async fn gift_card_skus_never_loop_on_a_repeated_or_cycling_cursor() {
         .await;
     let skus = bounded(
         client(&server)
-            .gift_card_skus(GiftCardSkuFilter::new())
-            .unwrap()
+            .gift_card_skus(|q| q)
             .max_pages(5)
             .collect_all(),
     )
@@ -1173,8 +1164,7 @@ async fn gift_card_skus_never_loop_on_a_repeated_or_cycling_cursor() {
         .await;
     let pages: Vec<_> = bounded(
         client(&server)
-            .gift_card_skus(GiftCardSkuFilter::new())
-            .unwrap()
+            .gift_card_skus(|q| q)
             .pages()
             .collect::<Vec<_>>(),
     )
@@ -1207,7 +1197,7 @@ async fn unknown_fields_are_tolerated() {
         outcome.completed().unwrap().pins()[0].code(),
         Some("4471-9920-3318")
     );
-    let skus = c.skus(SkuFilter::new()).await.unwrap();
+    let skus = c.skus(|q| q).await.unwrap();
     assert_eq!(skus[0].international_country_code, vec!["1876".to_string()]);
     assert_eq!(
         skus[0].max.as_ref().unwrap().delivered_amount,
@@ -1230,9 +1220,12 @@ async fn invalid_input_is_refused_before_sending() {
         c.top_up(&TopUp::new(3101, dec!(0.0), "18761234567"))
             .await
             .map(drop),
-        c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").boost_pin("12"))
-            .await
-            .map(drop),
+        c.top_up(
+            &TopUp::new(3101, dec!(10.0), "18761234567")
+                .with(|b| b.boost_pin(Some("12".parse().unwrap()))),
+        )
+        .await
+        .map(drop),
         c.buy_pin(&PinPurchase::new(2207).correlation_id("has space"))
             .await
             .map(drop),
@@ -1240,18 +1233,26 @@ async fn invalid_input_is_refused_before_sending() {
         c.pay_bill(&BillPayment::new(5120, dec!(35.5), ""))
             .await
             .map(drop),
-        c.pay_bill(&BillPayment::new(5120, dec!(35.5), "1").transaction_currency_code("DOLLARS"))
-            .await
-            .map(drop),
+        c.pay_bill(
+            &BillPayment::new(5120, dec!(35.5), "1")
+                .with(|b| b.transaction_currency_code(Some("usd".parse().unwrap()))),
+        )
+        .await
+        .map(drop),
         c.order_gift_card(&GiftCardOrder::new(90011, dec!(-1.0)))
             .await
             .map(drop),
         c.order_esim(&EsimOrder::new(77001).correlation_id(""))
             .await
             .map(drop),
-        c.gift_card_skus(GiftCardSkuFilter::new().page_size(101))
+        c.gift_card_skus(|q| q.page_size(0u32))
+            .first_page()
+            .await
             .map(drop),
-        c.gift_card_skus(GiftCardSkuFilter::new().page_size(0))
+        c.gift_card_skus(|q| q)
+            .start_cursor(-1)
+            .first_page()
+            .await
             .map(drop),
         c.lookup_mobile("+0123").await.map(drop),
         c.dynamic_bundles(310, "abc").await.map(drop),
@@ -1260,7 +1261,16 @@ async fn invalid_input_is_refused_before_sending() {
         c.esim_status("89/44").await.map(drop),
         c.sku_exchange_rate(0).await.map(drop),
         c.estimate_cost(3101, dec!(-0.01), None).await.map(drop),
-        c.products(ProductFilter::new().country("jamaica"))
+        c.products(|q| q.category_id(3)).await.map(drop),
+        c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").with(|b| b.number_of_plan_months(0)))
+            .await
+            .map(drop),
+        c.pay_bill(
+            &BillPayment::new(5120, dec!(35.5), "1").with(|b| b.sender_mobile("12".to_string())),
+        )
+        .await
+        .map(drop),
+        c.order_esim(&EsimOrder::new(77001).additional_info("email", "a@b.c"))
             .await
             .map(drop),
         c.with_language("").map(drop),
@@ -1290,7 +1300,8 @@ async fn debug_shows_no_pin_secret_or_credentials() {
         .await
         .unwrap();
     let card = c.gift_card(880019999).await.unwrap();
-    let topup = TopUp::new(3101, dec!(10.0), "18761234567").boost_pin("9137");
+    let topup = TopUp::new(3101, dec!(10.0), "18761234567")
+        .with(|b| b.boost_pin(Some("9137".parse().unwrap())));
     let shown = format!(
         "{pin:?} {gift:?} {esim:?} {bill:?} {card:?} {topup:?} {c:?} {:?}",
         builder("http://127.0.0.1:1/api/v2")

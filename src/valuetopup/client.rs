@@ -1,24 +1,29 @@
 //! The ValueTopup client.
 
-use super::config::Parts;
 use super::envelope::{error_status, failure, read, Bare, Envelope as _};
 use super::generated as g;
 use super::gift_cards::{FetchPage, GiftCardSkus, SkuPage};
-use super::purchase::{Kind, Order};
+use super::purchase::{check, Body};
 use super::{
-    validate, Balance, BillPayment, ClientBuilder, EsimOrder, GiftCard, GiftCardOrder,
-    GiftCardSkuFilter, OperatorFilter, PinPurchase, ProductFilter, Purchase, PurchaseOutcome,
-    ResponseCode, ResponseCodeInfo, SkuFilter, StatusPolling, TopUp,
+    validate, Balance, BillPayment, ClientBuilder, EsimOrder, GiftCard, GiftCardOrder, Order,
+    PinPurchase, Purchase, PurchaseOutcome, ResponseCode, ResponseCodeInfo, StatusPolling, TopUp,
 };
 use crate::convert::to_raw;
 use crate::{Error, Outcome};
-use g::types;
+use g::{builder, types};
 use progenitor_client::{Error as RawError, ResponseValue};
 use std::sync::Arc;
 use std::time::Instant;
 
-type TxResult =
-    Result<ResponseValue<types::TransactionResponse>, RawError<types::TransactionResponse>>;
+/// A request of a localizing call, in the client's language when it has one.
+macro_rules! localized {
+    ($client:expr, $request:expr) => {
+        match &$client.language {
+            Some(language) => $request.accept_language(language.to_string()),
+            None => $request,
+        }
+    };
+}
 
 /// The Prepay Nation ValueTopup API v2 client: catalog, look-ups, and
 /// purchases that are never made twice. Cheap to clone; clones share one
@@ -118,16 +123,32 @@ fn is_final_failure(e: &Error) -> bool {
 }
 
 impl Client {
-    /// A builder (sandbox by default).
+    /// A builder (the [`SANDBOX`](super::SANDBOX) by default).
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+            .base_url(super::SANDBOX)
+            .transaction_timeout(std::time::Duration::from_secs(130))
     }
 
-    pub(crate) fn from_parts(parts: Parts, polling: StatusPolling) -> Self {
+    pub(crate) fn from_parts(
+        base_url: &str,
+        http: reqwest::Client,
+        settings: crate::CallSettings,
+    ) -> Self {
         Self {
-            raw: g::Client::new_with_client(&parts.base_url, parts.http, parts.settings),
-            polling,
+            raw: g::Client::new_with_client(base_url, http, settings),
+            polling: StatusPolling::default(),
             language: None,
+        }
+    }
+
+    /// A client (sharing this one's connection pool) that resolves purchases
+    /// of unknown outcome (and `"852"` answers) with `polling` instead of
+    /// [`StatusPolling::default`].
+    pub fn with_status_polling(&self, polling: StatusPolling) -> Self {
+        Self {
+            polling,
+            ..self.clone()
         }
     }
 
@@ -175,95 +196,79 @@ impl Client {
         read(&self.polling, || self.raw.get_countries().send()).await
     }
 
-    /// Operators. `GET /catalog/operators`.
-    pub async fn operators(&self, filter: OperatorFilter) -> Result<Vec<types::Operator>, Error> {
-        filter.validate()?;
-        read(&self.polling, || {
-            let mut req = self.raw.get_operators();
-            if let Some(id) = filter.operator_id {
-                req = req.operator_id(id);
-            }
-            if let Some(c) = &filter.country_code {
-                req = req.country_code(c.clone());
-            }
-            req.send()
-        })
-        .await
+    /// Operators. `GET /catalog/operators`. `filter` sets the query with
+    /// the generated builder's setters (`|q| q` for none).
+    ///
+    /// ```no_run
+    /// # async fn run(client: dvs::valuetopup::Client) -> Result<(), dvs::Error> {
+    /// let indian = client.operators(|q| q.country_code("IN")).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn operators(
+        &self,
+        filter: impl Fn(builder::GetOperators<'_>) -> builder::GetOperators<'_>,
+    ) -> Result<Vec<types::Operator>, Error> {
+        read(&self.polling, || filter(self.raw.get_operators()).send()).await
     }
 
     /// Products available to the account. `GET /catalog/getproducts`.
-    pub async fn products(&self, filter: ProductFilter) -> Result<Vec<types::Product>, Error> {
-        filter.validate()?;
-        let category = filter
-            .category
-            .map(|c| types::CategoryId::try_from(c.id()))
-            .transpose()
-            .map_err(|e| Error::invalid("category", e.to_string()))?;
-        read(&self.polling, || {
-            let mut req = self.raw.get_products();
-            if let Some(id) = filter.operator_id {
-                req = req.operator_id(id);
-            }
-            if let Some(c) = &category {
-                req = req.category_id(c.clone());
-            }
-            if let Some(c) = &filter.country_code {
-                req = req.country_code(c.clone());
-            }
-            req.send()
-        })
-        .await
+    /// `filter` sets the query with the generated builder's setters; a
+    /// [`Category`](super::Category) is a `category_id`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: dvs::valuetopup::Client) -> Result<(), dvs::Error> {
+    /// use dvs::valuetopup::Category;
+    /// let rtr = client.products(|q| q.country_code("JM").category_id(Category::Rtr)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn products(
+        &self,
+        filter: impl Fn(builder::GetProducts<'_>) -> builder::GetProducts<'_>,
+    ) -> Result<Vec<types::Product>, Error> {
+        read(&self.polling, || filter(self.raw.get_products()).send()).await
     }
 
     /// SKUs of every product except gift cards. `GET /catalog/skus`.
-    pub async fn skus(&self, filter: SkuFilter) -> Result<Vec<types::Sku>, Error> {
-        filter.validate()?;
+    /// `filter` sets the query with the generated builder's setters
+    /// (`|q| q.product_id(3101)`).
+    pub async fn skus(
+        &self,
+        filter: impl Fn(builder::GetSkus<'_>) -> builder::GetSkus<'_>,
+    ) -> Result<Vec<types::Sku>, Error> {
         read(&self.polling, || {
-            let mut req = self.raw.get_skus();
-            if let Some(id) = filter.product_id {
-                req = req.product_id(id);
-            }
-            if let Some(id) = filter.sku_id {
-                req = req.sku_id(id);
-            }
-            if let Some(l) = &self.language {
-                req = req.accept_language(l.to_string());
-            }
-            req.send()
+            localized!(self, filter(self.raw.get_skus())).send()
         })
         .await
     }
 
     /// Gift card SKUs, as a stream that follows the vendor's cursor
-    /// (`GET /catalog/skus/giftcards`). See [`GiftCardSkus`].
-    pub fn gift_card_skus(&self, filter: GiftCardSkuFilter) -> Result<GiftCardSkus, Error> {
-        filter.validate()?;
+    /// (`GET /catalog/skus/giftcards`). `filter` sets the query with the
+    /// generated builder's setters (`|q| q.country_code("US").page_size(50)`);
+    /// the cursor is the stream's. See [`GiftCardSkus`].
+    pub fn gift_card_skus(
+        &self,
+        filter: impl Fn(builder::GetGiftCardSkus<'_>) -> builder::GetGiftCardSkus<'_>
+            + Send
+            + Sync
+            + 'static,
+    ) -> GiftCardSkus {
         let client = self.clone();
-        let start = filter.start_cursor;
+        let filter = Arc::new(filter);
         let fetch: FetchPage = Arc::new(move |cursor| {
             let (client, filter) = (client.clone(), filter.clone());
             Box::pin(async move {
+                if cursor.is_some_and(|c| c < 0) {
+                    return Err(Error::invalid("cursor", "must not be negative"));
+                }
                 let page = read(&client.polling, || {
-                    let mut req = client.raw.get_gift_card_skus();
-                    if let Some(c) = cursor {
-                        req = req.cursor(c);
-                    }
-                    if let Some(n) = filter.page_size {
-                        req = req.page_size(n);
-                    }
-                    if let Some(id) = filter.product_id {
-                        req = req.product_id(id);
-                    }
-                    if let Some(id) = filter.sku_id {
-                        req = req.sku_id(id);
-                    }
-                    if let Some(c) = &filter.country_code {
-                        req = req.country_code(c.clone());
-                    }
-                    if let Some(l) = &client.language {
-                        req = req.accept_language(l.to_string());
-                    }
-                    req.send()
+                    let req = filter(client.raw.get_gift_card_skus());
+                    let req = match cursor {
+                        Some(c) => req.cursor(c),
+                        None => req,
+                    };
+                    localized!(client, req).send()
                 })
                 .await?;
                 Ok(SkuPage {
@@ -274,17 +279,17 @@ impl Client {
                 })
             })
         });
-        Ok(GiftCardSkus::new(fetch, start))
+        GiftCardSkus::new(fetch)
     }
 
     /// The current exchange rate of a SKU.
     /// `GET /catalog/sku/exchangeRate/{skuId}`.
     pub async fn sku_exchange_rate(&self, sku_id: i32) -> Result<types::SkuExchangeRate, Error> {
-        validate::id("sku_id", sku_id)?;
-        read(&self.polling, || {
-            self.raw.get_sku_exchange_rate().sku_id(sku_id).send()
-        })
-        .await
+        let request = self
+            .raw
+            .get_sku_exchange_rate()
+            .sku_id(validate::id("sku_id", sku_id)?);
+        read(&self.polling, || request.clone().send()).await
     }
 
     /// The response codes the API can return, with their meaning
@@ -308,16 +313,12 @@ impl Client {
         product_id: i32,
         mobile: &str,
     ) -> Result<Vec<types::Sku>, Error> {
-        validate::id("product_id", product_id)?;
-        let mobile = validate::msisdn("mobile_number", mobile)?;
-        read(&self.polling, || {
-            self.raw
-                .get_dynamic_bundles()
-                .product_id(product_id)
-                .mobile_number(mobile.clone())
-                .send()
-        })
-        .await
+        let request = self
+            .raw
+            .get_dynamic_bundles()
+            .product_id(validate::id("product_id", product_id)?)
+            .mobile_number(validate::msisdn("mobile_number", mobile)?);
+        read(&self.polling, || request.clone().send()).await
     }
 
     // ----- promotions ------------------------------------------------------
@@ -347,11 +348,7 @@ impl Client {
             .parse()
             .map_err(|_| Error::invalid("mobile", "not a number"))?;
         read(&self.polling, || {
-            let mut req = self.raw.get_mobile_lookup().mobile(number);
-            if let Some(l) = &self.language {
-                req = req.accept_language(l.to_string());
-            }
-            req.send()
+            localized!(self, self.raw.get_mobile_lookup().mobile(number)).send()
         })
         .await
     }
@@ -363,16 +360,13 @@ impl Client {
         sku_id: i32,
         account_number: &str,
     ) -> Result<types::BillPayAccountDetail, Error> {
-        validate::id("sku_id", sku_id)?;
         validate::text("account_number", account_number, 100)?;
-        read(&self.polling, || {
-            self.raw
-                .get_bill_pay_lookup()
-                .sku_id(sku_id)
-                .account_number(account_number.to_string())
-                .send()
-        })
-        .await
+        let request = self
+            .raw
+            .get_bill_pay_lookup()
+            .sku_id(validate::id("sku_id", sku_id)?)
+            .account_number(account_number.to_string());
+        read(&self.polling, || request.clone().send()).await
     }
 
     // ----- eSIM -------------------------------------------------------------
@@ -401,31 +395,31 @@ impl Client {
     /// # }
     /// ```
     pub async fn top_up(&self, top_up: &TopUp) -> Result<PurchaseOutcome, Error> {
-        self.purchase(Order::top_up(top_up)?).await
+        self.purchase(top_up).await
     }
 
     /// Buys a PIN (`POST /transaction/pin`); the PINs are in
     /// [`Purchase::pins`]. Sent once.
     pub async fn buy_pin(&self, order: &PinPurchase) -> Result<PurchaseOutcome, Error> {
-        self.purchase(Order::pin(order)?).await
+        self.purchase(order).await
     }
 
     /// Pays a bill (`POST /transaction/billpay`, a JSON body). Sent once.
     pub async fn pay_bill(&self, payment: &BillPayment) -> Result<PurchaseOutcome, Error> {
-        self.purchase(Order::bill(payment)?).await
+        self.purchase(payment).await
     }
 
     /// Buys a gift card (`POST /transaction/giftcard/order`). Gift cards are
     /// often answered `"852"`: the client then asks the status until the
     /// polling deadline. Sent once.
     pub async fn order_gift_card(&self, order: &GiftCardOrder) -> Result<PurchaseOutcome, Error> {
-        self.purchase(Order::gift_card(order)?).await
+        self.purchase(order).await
     }
 
     /// Buys an eSIM (`POST /esim/order`); the installation details are in
     /// [`Delivery::Esim`](super::Delivery::Esim). Sent once.
     pub async fn order_esim(&self, order: &EsimOrder) -> Result<PurchaseOutcome, Error> {
-        self.purchase(Order::esim(order)?).await
+        self.purchase(order).await
     }
 
     /// Asks the status of a purchase once
@@ -475,13 +469,13 @@ impl Client {
         amount: rust_decimal::Decimal,
         currency: Option<&str>,
     ) -> Result<types::CostEstimate, Error> {
-        validate::id("sku_id", sku_id)?;
-        validate::amount(amount)?;
-        let mut body = serde_json::json!({"skuId": sku_id, "amount": amount});
+        let mut body = serde_json::Map::new();
+        body.insert("skuId".into(), sku_id.into());
+        body.insert("amount".into(), serde_json::json!(amount));
         if let Some(c) = currency {
-            validate::currency(c)?;
-            body["transactionCurrencyCode"] = c.into();
+            body.insert("transactionCurrencyCode".into(), c.into());
         }
+        check(&mut body)?;
         let body: types::CostEstimateRequest = to_raw("body", body)?;
         read(&self.polling, || {
             self.raw.post_cost_estimate().body(body.clone()).send()
@@ -491,35 +485,9 @@ impl Client {
 
     // ----- purchase machinery ----------------------------------------------
 
-    async fn send_order(&self, order: &Order) -> Result<TxResult, Error> {
-        let body = order.body.clone();
-        Ok(match order.kind {
-            Kind::TopUp => {
-                let b: types::TopupRequest = to_raw("body", body)?;
-                self.raw.post_topup().body(b).send().await
-            }
-            Kind::Pin => {
-                let b: types::PinRequest = to_raw("body", body)?;
-                self.raw.post_pin_purchase().body(b).send().await
-            }
-            Kind::BillPayment => {
-                let b: types::BillPaymentRequest = to_raw("body", body)?;
-                self.raw.post_bill_payment().body(b).send().await
-            }
-            Kind::GiftCard => {
-                let b: types::GiftCardOrderRequest = to_raw("body", body)?;
-                self.raw.post_gift_card_order().body(b).send().await
-            }
-            Kind::Esim => {
-                let b: types::EsimOrderRequest = to_raw("body", body)?;
-                self.raw.post_esim_order().body(b).send().await
-            }
-        })
-    }
-
     /// Sends a purchase once and settles its outcome.
-    async fn purchase(&self, order: Order) -> Result<PurchaseOutcome, Error> {
-        let cid = order.correlation_id.clone();
+    async fn purchase<B: Body>(&self, order: &Order<B>) -> Result<PurchaseOutcome, Error> {
+        let (cid, body) = order.prepare()?;
         let unknown = |source: Box<dyn std::error::Error + Send + Sync>| Error::Transport {
             outcome: Outcome::Unknown {
                 external_id: Some(cid.clone()),
@@ -527,23 +495,11 @@ impl Client {
             },
             source,
         };
-        let known = match self.send_order(&order).await? {
-            Ok(rv) => {
-                let status = rv.status().as_u16();
-                let envelope = rv.into_inner();
-                let code = ResponseCode::from(envelope.code());
-                if code.is_success() {
-                    let message = envelope.message().map(str::to_string);
-                    let tx = envelope.payload().unwrap_or_default();
-                    return Ok(PurchaseOutcome::Completed(Purchase::from_raw(
-                        cid, message, tx,
-                    )));
-                }
-                if code.is_failure() {
-                    return Err(failure(Some(status), &envelope, Some(&cid)));
-                }
-                Known::Pending(envelope.message().map(str::to_string))
-            }
+        let known = match B::send(&self.raw, body).await {
+            Ok(rv) => match answered(&cid, rv) {
+                Ok(PurchaseOutcome::Pending { message, .. }) => Known::Pending(message),
+                settled => return settled,
+            },
             Err(RawError::ErrorResponse(rv)) => {
                 let status = rv.status().as_u16();
                 let code = ResponseCode::from(rv.code());
@@ -683,24 +639,7 @@ impl Client {
             }))
         };
         match r {
-            Ok(rv) => {
-                let status = rv.status().as_u16();
-                let envelope = rv.into_inner();
-                let code = ResponseCode::from(envelope.code());
-                let message = envelope.message().map(str::to_string);
-                if code.is_success() {
-                    let tx = envelope.payload().unwrap_or_default();
-                    Status::Settled(Ok(PurchaseOutcome::Completed(Purchase::from_raw(
-                        cid.to_string(),
-                        message,
-                        tx,
-                    ))))
-                } else if code.is_in_progress() {
-                    pending(message)
-                } else {
-                    Status::Settled(Err(failure(Some(status), &envelope, Some(cid))))
-                }
-            }
+            Ok(rv) => Status::Settled(answered(cid, rv)),
             Err(RawError::ErrorResponse(rv)) => {
                 let e = error_status(rv, Some(cid));
                 if is_final_failure(&e) {
@@ -722,26 +661,46 @@ impl Client {
                         external_id: Some(cid.to_string()),
                         transaction_id: None,
                     },
-                    source: Box::new(crate::convert::error::<
-                        types::TransactionResponse,
-                        types::TransactionResponse,
-                    >(
-                        RawError::InvalidResponsePayload(bytes, err),
-                        Outcome::NotApplicable,
-                    )),
+                    source: Box::new(unread(RawError::InvalidResponsePayload(bytes, err))),
                 })),
-                None => Status::NotYet(crate::convert::error::<
-                    types::TransactionResponse,
-                    types::TransactionResponse,
-                >(
-                    RawError::InvalidResponsePayload(bytes, err),
-                    Outcome::NotApplicable,
-                )),
+                None => Status::NotYet(unread(RawError::InvalidResponsePayload(bytes, err))),
             },
-            Err(e) => Status::NotYet(crate::convert::error::<
-                types::TransactionResponse,
-                types::TransactionResponse,
-            >(e, Outcome::NotApplicable)),
+            Err(e) => Status::NotYet(unread(e)),
         }
+    }
+}
+
+/// A status call that said nothing of the purchase, as an error.
+fn unread(e: RawError<types::TransactionResponse>) -> Error {
+    crate::convert::error::<types::TransactionResponse, types::TransactionResponse>(
+        e,
+        Outcome::NotApplicable,
+    )
+}
+
+/// What an answer of a purchase or of the status call (a 2xx with the
+/// envelope) says: completed, pending, or failed.
+fn answered(
+    cid: &str,
+    rv: ResponseValue<types::TransactionResponse>,
+) -> Result<PurchaseOutcome, Error> {
+    let status = rv.status().as_u16();
+    let envelope = rv.into_inner();
+    let code = ResponseCode::from(envelope.code());
+    let message = envelope.message().map(str::to_string);
+    if code.is_success() {
+        let tx = envelope.payload().unwrap_or_default();
+        Ok(PurchaseOutcome::Completed(Purchase::from_raw(
+            cid.to_string(),
+            message,
+            tx,
+        )))
+    } else if code.is_in_progress() {
+        Ok(PurchaseOutcome::Pending {
+            correlation_id: cid.to_string(),
+            message,
+        })
+    } else {
+        Err(failure(Some(status), &envelope, Some(cid)))
     }
 }

@@ -46,11 +46,11 @@ pub(crate) type FetchPage =
 /// 1000). A failed page ends the stream with its error.
 ///
 /// ```no_run
-/// use dvs::valuetopup::{Client, GiftCardSkuFilter};
+/// use dvs::valuetopup::Client;
 /// use futures::StreamExt;
 /// # async fn run(client: Client) -> Result<(), dvs::Error> {
 /// let mut pages = std::pin::pin!(client
-///     .gift_card_skus(GiftCardSkuFilter::new().country("US").page_size(100))?
+///     .gift_card_skus(|q| q.country_code("US").page_size(100))
 ///     .pages());
 /// while let Some(page) = pages.next().await {
 ///     let page = page?;
@@ -76,12 +76,18 @@ impl std::fmt::Debug for GiftCardSkus {
 }
 
 impl GiftCardSkus {
-    pub(crate) fn new(fetch: FetchPage, start: Option<i32>) -> Self {
+    pub(crate) fn new(fetch: FetchPage) -> Self {
         Self {
             fetch,
-            start,
+            start: None,
             max_pages: 1000,
         }
+    }
+
+    /// Start at this cursor (a SKU id, not negative) instead of the beginning.
+    pub fn start_cursor(mut self, cursor: i32) -> Self {
+        self.start = Some(cursor);
+        self
     }
 
     /// Fetch at most this many pages (default 1000).

@@ -13,18 +13,18 @@
 //! ([`Balance`]). [`raw`] is the generated client underneath.
 //!
 //! ```no_run
-//! use dvs::valuetopup::{self, Balance, Category, Client, ProductFilter, PurchaseOutcome, TopUp};
+//! use dvs::valuetopup::{self, Balance, Category, Client, PurchaseOutcome, TopUp};
 //!
 //! # async fn run() -> Result<(), dvs::Error> {
 //! let client = Client::builder()
-//!     .environment(valuetopup::Environment::Sandbox)
+//!     .base_url(valuetopup::SANDBOX)
 //!     .credentials(valuetopup::credentials_from_env().expect("VALUETOPUP_USERNAME/PASSWORD"))
 //!     .build()?;
 //! if let Balance::Prepaid { available } = client.balance().await? {
 //!     println!("{available} available");
 //! }
 //! let products = client
-//!     .products(ProductFilter::new().country("JM").category(Category::Rtr))
+//!     .products(|q| q.country_code("JM").category_id(Category::Rtr))
 //!     .await?;
 //! println!("{} top-up products in Jamaica", products.len());
 //! let outcome = client
@@ -51,32 +51,20 @@ mod validate;
 pub use balance::Balance;
 pub use client::Client;
 pub use code::{ResponseCode, ResponseCodeInfo};
-pub use config::{credentials_from_env, ClientBuilder, Environment, StatusPolling};
-pub use filters::{Category, GiftCardSkuFilter, OperatorFilter, ProductFilter, SkuFilter};
+pub use config::{credentials_from_env, ClientBuilder, StatusPolling, PRODUCTION, SANDBOX};
+pub use filters::Category;
 pub use gift_cards::{GiftCardSkus, SkuPage};
-pub use purchase::{new_correlation_id, BillPayment, EsimOrder, GiftCardOrder, PinPurchase, TopUp};
+pub use purchase::{
+    new_correlation_id, BillPayment, EsimOrder, GiftCardOrder, Order, PinPurchase, TopUp,
+};
 pub use result::{
     BillPaymentDetails, DeliveredPin, Delivery, EsimDetails, GiftCard, Purchase, PurchaseOutcome,
-    PurchasedProduct, Secret, SimDetails, TopUpDetails,
+    Secret, SimDetails, TopUpDetails,
 };
 
-/// The code generated from `openapi/valuetopup-2.json` (see `build.rs`).
-#[allow(
-    missing_docs,
-    clippy::all,
-    clippy::pedantic,
-    unused_imports,
-    dead_code,
-    unreachable_patterns,
-    unused_comparisons,
-    rustdoc::all
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/valuetopup_v2.rs"));
-}
-
+// The generated code comes from `openapi/valuetopup-2.json` (see `build.rs`).
 crate::raw::raw_module!(
-    generated,
+    include "valuetopup_v2.rs",
     "Prepay Nation ValueTopup API v2",
     "Every response is the `{responseCode, responseMessage, payLoad}` envelope; error \
      statuses decode as the operation's envelope too. Response types accept values outside \

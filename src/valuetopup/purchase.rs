@@ -5,9 +5,16 @@
 //! (`GET /transaction/status/{correlationId}`). When the caller gives none,
 //! the client generates one and returns it with the outcome.
 
+use super::raw::types::{self, builder};
+use super::raw::Client;
 use super::validate;
+use crate::convert::to_raw;
 use crate::Error;
+use futures::future::BoxFuture;
+use progenitor_client::{Error as RawError, ResponseValue};
 use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,514 +44,92 @@ pub fn new_correlation_id() -> String {
     format!("vt-{millis:x}-{:016x}", h.finish())
 }
 
-/// Extra name/value inputs some products need (`additionalInfos`; the
-/// catalog says which).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct AdditionalInfos(Vec<(String, String)>);
-
-impl AdditionalInfos {
-    fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        self.0.push((name.into(), value.into()));
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        for (name, _) in &self.0 {
-            validate::text("additional_infos.name", name, 100)?;
-        }
-        Ok(())
-    }
-
-    fn put(&self, body: &mut Map<String, Value>) {
-        if !self.0.is_empty() {
-            let list = self
-                .0
-                .iter()
-                .map(|(n, v)| json!({"name": n, "value": v}))
-                .collect();
-            body.insert("additionalInfos".into(), Value::Array(list));
-        }
-    }
-}
-
-fn put_opt(body: &mut Map<String, Value>, key: &str, value: &Option<String>) {
-    if let Some(v) = value {
-        body.insert(key.into(), Value::String(v.clone()));
-    }
-}
-
-fn opt_msisdn(field: &'static str, value: &Option<String>) -> Result<Option<String>, Error> {
-    value
-        .as_deref()
-        .map(|v| validate::msisdn(field, v))
-        .transpose()
-}
-
-/// A real-time top-up of a mobile number (`POST /transaction/topup`).
+/// A purchase to send: one of the generated request bodies (built with its
+/// setters, which check what the spec declares), the `correlationId` it is
+/// sent with and its `additionalInfos`. [`TopUp`], [`PinPurchase`],
+/// [`BillPayment`], [`GiftCardOrder`] and [`EsimOrder`] each start from the
+/// body's required fields; [`with`](Self::with) sets any other field.
+///
+/// Before anything is sent, every field is checked by the same rules
+/// whatever the purchase (ids from 1, amounts above 0, mobile numbers with
+/// their country code, ISO 4217 codes, the lengths the spec declares), and
+/// a leading `+` of a mobile number is dropped. `Debug` hides a Boost
+/// Mobile PIN.
 ///
 /// ```
 /// use dvs::valuetopup::TopUp;
 /// let topup = TopUp::new(3101, dvs::Decimal::TEN, "18761234567")
 ///     .correlation_id("order-2024-0042")
-///     .sender_mobile("447700900123")
-///     .transaction_currency_code("JMD");
+///     .with(|b| {
+///         b.sender_mobile("447700900123".to_string())
+///             .transaction_currency_code("JMD".to_string())
+///     });
 /// assert_eq!(topup.get_correlation_id(), Some("order-2024-0042"));
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 #[must_use]
-pub struct TopUp {
-    sku_id: i32,
-    amount: Decimal,
-    mobile: String,
+pub struct Order<B> {
+    body: B,
     correlation_id: Option<String>,
-    sender_mobile: Option<String>,
-    boost_pin: Option<String>,
-    number_of_plan_months: Option<u32>,
-    transaction_currency_code: Option<String>,
-    additional_infos: AdditionalInfos,
+    additional_infos: Vec<(String, String)>,
 }
 
-impl std::fmt::Debug for TopUp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TopUp")
-            .field("sku_id", &self.sku_id)
-            .field("amount", &self.amount)
-            .field("mobile", &self.mobile)
-            .field("correlation_id", &self.correlation_id)
-            .field("sender_mobile", &self.sender_mobile)
-            .field("boost_pin", &self.boost_pin.as_ref().map(|_| "[redacted]"))
-            .field("number_of_plan_months", &self.number_of_plan_months)
-            .field("transaction_currency_code", &self.transaction_currency_code)
-            .field("additional_infos", &self.additional_infos.0)
-            .finish()
-    }
-}
-
-impl TopUp {
-    /// A top-up of `amount` (in the wallet currency unless
-    /// [`transaction_currency_code`](Self::transaction_currency_code) says
-    /// otherwise) with an RTR SKU, to `mobile` (digits with the country code;
-    /// a leading `+` is dropped).
-    pub fn new(sku_id: i32, amount: Decimal, mobile: impl Into<String>) -> Self {
-        Self {
-            sku_id,
-            amount,
-            mobile: mobile.into(),
-            correlation_id: None,
-            sender_mobile: None,
-            boost_pin: None,
-            number_of_plan_months: None,
-            transaction_currency_code: None,
-            additional_infos: AdditionalInfos::default(),
-        }
-    }
-
-    /// Your unique id of the purchase (1 to 50 characters); generated when absent.
-    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
-        self.correlation_id = Some(id.into());
-        self
-    }
-
-    /// The correlation id given, if any.
-    pub fn get_correlation_id(&self) -> Option<&str> {
-        self.correlation_id.as_deref()
-    }
-
-    /// The sender's mobile number.
-    pub fn sender_mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.sender_mobile = Some(mobile.into());
-        self
-    }
-
-    /// The 4 to 6 digit account PIN of a Boost Mobile number (only for Boost
-    /// Mobile). Hidden from `Debug`.
-    pub fn boost_pin(mut self, pin: impl Into<String>) -> Self {
-        self.boost_pin = Some(pin.into());
-        self
-    }
-
-    /// Months of a plan bundle (Lyca bundles), at least 1.
-    pub fn number_of_plan_months(mut self, months: u32) -> Self {
-        self.number_of_plan_months = Some(months);
-        self
-    }
-
-    /// The ISO 4217 currency `amount` is in (a destination currency of the
-    /// SKU's `faceValueCurrency`); the wallet currency when absent.
-    pub fn transaction_currency_code(mut self, code: impl Into<String>) -> Self {
-        self.transaction_currency_code = Some(code.into());
-        self
-    }
-
-    /// One more `additionalInfos` entry.
-    pub fn additional_info(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.additional_infos.push(name, value);
-        self
-    }
-
-    fn body(&self, correlation_id: &str) -> Result<Value, Error> {
-        validate::id("sku_id", self.sku_id)?;
-        validate::amount(self.amount)?;
-        let mobile = validate::subscriber_number("mobile", &self.mobile)?;
-        let sender = opt_msisdn("sender_mobile", &self.sender_mobile)?;
-        if let Some(pin) = &self.boost_pin {
-            validate::boost_pin(pin)?;
-        }
-        if self.number_of_plan_months == Some(0) {
-            return Err(Error::invalid(
-                "number_of_plan_months",
-                "must be at least 1",
-            ));
-        }
-        let months = self
-            .number_of_plan_months
-            .map(|m| {
-                i32::try_from(m).map_err(|_| Error::invalid("number_of_plan_months", "too large"))
-            })
-            .transpose()?;
-        if let Some(c) = &self.transaction_currency_code {
-            validate::currency(c)?;
-        }
-        self.additional_infos.check()?;
-        let mut body = Map::new();
-        body.insert("skuId".into(), self.sku_id.into());
-        body.insert("amount".into(), json!(self.amount));
-        body.insert("mobile".into(), mobile.into());
-        body.insert("correlationId".into(), correlation_id.into());
-        put_opt(&mut body, "senderMobile", &sender);
-        put_opt(&mut body, "boostPin", &self.boost_pin);
-        if let Some(m) = months {
-            body.insert("numberOfPlanMonths".into(), m.into());
-        }
-        put_opt(
-            &mut body,
-            "transactionCurrencyCode",
-            &self.transaction_currency_code,
-        );
-        self.additional_infos.put(&mut body);
-        Ok(Value::Object(body))
-    }
-}
-
+/// A real-time top-up of a mobile number (`POST /transaction/topup`):
+/// [`TopUp::new`] and the other fields of
+/// [`TopupRequest`](super::raw::types::builder::TopupRequest) through
+/// [`with`](Order::with).
+pub type TopUp = Order<builder::TopupRequest>;
 /// A PIN purchase (`POST /transaction/pin`).
 ///
 /// ```
 /// use dvs::valuetopup::PinPurchase;
-/// let order = PinPurchase::new(2207).recipient("14155550123");
+/// let order = PinPurchase::new(2207).with(|b| b.recipient("14155550123".to_string()));
 /// assert_eq!(order.get_correlation_id(), None); // the client generates one
 /// ```
-#[derive(Clone, Debug, PartialEq)]
-#[must_use]
-pub struct PinPurchase {
-    sku_id: i32,
-    correlation_id: Option<String>,
-    recipient: Option<String>,
-    additional_infos: AdditionalInfos,
-}
-
-impl PinPurchase {
-    /// A PIN of a PIN SKU.
-    pub fn new(sku_id: i32) -> Self {
-        Self {
-            sku_id,
-            correlation_id: None,
-            recipient: None,
-            additional_infos: AdditionalInfos::default(),
-        }
-    }
-
-    /// Your unique id of the purchase (1 to 50 characters); generated when absent.
-    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
-        self.correlation_id = Some(id.into());
-        self
-    }
-
-    /// The correlation id given, if any.
-    pub fn get_correlation_id(&self) -> Option<&str> {
-        self.correlation_id.as_deref()
-    }
-
-    /// A mobile number (with country code, of the PIN's country) the vendor
-    /// sends the PIN to by SMS.
-    pub fn recipient(mut self, mobile: impl Into<String>) -> Self {
-        self.recipient = Some(mobile.into());
-        self
-    }
-
-    /// One more `additionalInfos` entry.
-    pub fn additional_info(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.additional_infos.push(name, value);
-        self
-    }
-
-    fn body(&self, correlation_id: &str) -> Result<Value, Error> {
-        validate::id("sku_id", self.sku_id)?;
-        let recipient = opt_msisdn("recipient", &self.recipient)?;
-        self.additional_infos.check()?;
-        let mut body = Map::new();
-        body.insert("skuId".into(), self.sku_id.into());
-        body.insert("correlationId".into(), correlation_id.into());
-        put_opt(&mut body, "recipient", &recipient);
-        self.additional_infos.put(&mut body);
-        Ok(Value::Object(body))
-    }
-}
-
+pub type PinPurchase = Order<builder::PinRequest>;
 /// A bill payment (`POST /transaction/billpay`), sent as a JSON body.
 ///
 /// ```
 /// use dvs::valuetopup::BillPayment;
 /// let bill = BillPayment::new(5120, dvs::Decimal::new(355, 1), "0012345678")
-///     .sender_name("Ana Pérez")
-///     .transaction_currency_code("USD");
+///     .with(|b| {
+///         b.sender_name("Ana Pérez".to_string())
+///             .transaction_currency_code(Some("USD".parse().unwrap()))
+///     });
 /// ```
-#[derive(Clone, Debug, PartialEq)]
-#[must_use]
-pub struct BillPayment {
-    sku_id: i32,
-    amount: Decimal,
-    account_number: String,
-    correlation_id: Option<String>,
-    mobile_number: Option<String>,
-    check_digits: Option<String>,
-    sender_mobile: Option<String>,
-    sender_name: Option<String>,
-    transaction_currency_code: Option<String>,
-    additional_infos: AdditionalInfos,
-}
-
-impl BillPayment {
-    /// A payment of `amount` with a bill pay SKU, to `account_number` (the
-    /// number on the bill, or the mobile number of a postpaid mobile bill).
-    pub fn new(sku_id: i32, amount: Decimal, account_number: impl Into<String>) -> Self {
-        Self {
-            sku_id,
-            amount,
-            account_number: account_number.into(),
-            correlation_id: None,
-            mobile_number: None,
-            check_digits: None,
-            sender_mobile: None,
-            sender_name: None,
-            transaction_currency_code: None,
-            additional_infos: AdditionalInfos::default(),
-        }
-    }
-
-    /// Your unique id of the purchase (1 to 50 characters); generated when absent.
-    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
-        self.correlation_id = Some(id.into());
-        self
-    }
-
-    /// The correlation id given, if any.
-    pub fn get_correlation_id(&self) -> Option<&str> {
-        self.correlation_id.as_deref()
-    }
-
-    /// The account holder's mobile number.
-    pub fn mobile_number(mut self, mobile: impl Into<String>) -> Self {
-        self.mobile_number = Some(mobile.into());
-        self
-    }
-
-    /// The account's check digits.
-    pub fn check_digits(mut self, digits: impl Into<String>) -> Self {
-        self.check_digits = Some(digits.into());
-        self
-    }
-
-    /// The sender's mobile number.
-    pub fn sender_mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.sender_mobile = Some(mobile.into());
-        self
-    }
-
-    /// The sender's name.
-    pub fn sender_name(mut self, name: impl Into<String>) -> Self {
-        self.sender_name = Some(name.into());
-        self
-    }
-
-    /// The ISO 4217 currency `amount` is in (at most 3 characters, per the
-    /// spec); the wallet currency when absent.
-    pub fn transaction_currency_code(mut self, code: impl Into<String>) -> Self {
-        self.transaction_currency_code = Some(code.into());
-        self
-    }
-
-    /// One more `additionalInfos` entry.
-    pub fn additional_info(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.additional_infos.push(name, value);
-        self
-    }
-
-    fn body(&self, correlation_id: &str) -> Result<Value, Error> {
-        validate::id("sku_id", self.sku_id)?;
-        validate::amount(self.amount)?;
-        validate::text("account_number", &self.account_number, 100)?;
-        let mobile = opt_msisdn("mobile_number", &self.mobile_number)?;
-        let sender = opt_msisdn("sender_mobile", &self.sender_mobile)?;
-        if let Some(d) = &self.check_digits {
-            validate::text("check_digits", d, 20)?;
-        }
-        if let Some(n) = &self.sender_name {
-            validate::text("sender_name", n, 100)?;
-        }
-        if let Some(c) = &self.transaction_currency_code {
-            validate::currency(c)?;
-        }
-        self.additional_infos.check()?;
-        let mut body = Map::new();
-        body.insert("skuId".into(), self.sku_id.into());
-        body.insert("amount".into(), json!(self.amount));
-        body.insert("accountNumber".into(), self.account_number.clone().into());
-        body.insert("correlationId".into(), correlation_id.into());
-        put_opt(&mut body, "mobileNumber", &mobile);
-        put_opt(&mut body, "checkDigits", &self.check_digits);
-        put_opt(&mut body, "senderMobile", &sender);
-        put_opt(&mut body, "senderName", &self.sender_name);
-        put_opt(
-            &mut body,
-            "transactionCurrencyCode",
-            &self.transaction_currency_code,
-        );
-        self.additional_infos.put(&mut body);
-        Ok(Value::Object(body))
-    }
-}
-
+pub type BillPayment = Order<builder::BillPaymentRequest>;
 /// A gift card order (`POST /transaction/giftcard/order`). Gift cards can
 /// take a while: the vendor may answer `"852"` (in progress), after which
 /// the client asks the status (see [`StatusPolling`](super::StatusPolling)).
 ///
 /// ```
 /// use dvs::valuetopup::GiftCardOrder;
-/// let order = GiftCardOrder::new(90011, dvs::Decimal::from(25))
-///     .first_name("Ana")
-///     .last_name("Pérez")
-///     .recipient("14155550123");
+/// let order = GiftCardOrder::new(90011, dvs::Decimal::from(25)).with(|b| {
+///     b.first_name("Ana".to_string())
+///         .last_name("Pérez".to_string())
+///         .recipient("14155550123".to_string())
+/// });
 /// ```
-#[derive(Clone, Debug, PartialEq)]
-#[must_use]
-pub struct GiftCardOrder {
-    sku_id: i32,
-    amount: Decimal,
-    correlation_id: Option<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    recipient: Option<String>,
-    transaction_currency_code: Option<String>,
-    additional_infos: AdditionalInfos,
-}
-
-impl GiftCardOrder {
-    /// A gift card of `amount` with a gift card SKU.
-    pub fn new(sku_id: i32, amount: Decimal) -> Self {
-        Self {
-            sku_id,
-            amount,
-            correlation_id: None,
-            first_name: None,
-            last_name: None,
-            recipient: None,
-            transaction_currency_code: None,
-            additional_infos: AdditionalInfos::default(),
-        }
-    }
-
-    /// Your unique id of the purchase (1 to 50 characters); generated when absent.
-    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
-        self.correlation_id = Some(id.into());
-        self
-    }
-
-    /// The correlation id given, if any.
-    pub fn get_correlation_id(&self) -> Option<&str> {
-        self.correlation_id.as_deref()
-    }
-
-    /// The recipient's first name.
-    pub fn first_name(mut self, name: impl Into<String>) -> Self {
-        self.first_name = Some(name.into());
-        self
-    }
-
-    /// The recipient's last name.
-    pub fn last_name(mut self, name: impl Into<String>) -> Self {
-        self.last_name = Some(name.into());
-        self
-    }
-
-    /// The recipient's mobile number.
-    pub fn recipient(mut self, mobile: impl Into<String>) -> Self {
-        self.recipient = Some(mobile.into());
-        self
-    }
-
-    /// The ISO 4217 currency `amount` is in; the wallet currency when absent.
-    pub fn transaction_currency_code(mut self, code: impl Into<String>) -> Self {
-        self.transaction_currency_code = Some(code.into());
-        self
-    }
-
-    /// One more `additionalInfos` entry.
-    pub fn additional_info(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.additional_infos.push(name, value);
-        self
-    }
-
-    fn body(&self, correlation_id: &str) -> Result<Value, Error> {
-        validate::id("sku_id", self.sku_id)?;
-        validate::amount(self.amount)?;
-        let recipient = opt_msisdn("recipient", &self.recipient)?;
-        if let Some(n) = &self.first_name {
-            validate::text("first_name", n, 100)?;
-        }
-        if let Some(n) = &self.last_name {
-            validate::text("last_name", n, 100)?;
-        }
-        if let Some(c) = &self.transaction_currency_code {
-            validate::currency(c)?;
-        }
-        self.additional_infos.check()?;
-        let mut body = Map::new();
-        body.insert("skuId".into(), self.sku_id.into());
-        body.insert("amount".into(), json!(self.amount));
-        body.insert("correlationId".into(), correlation_id.into());
-        put_opt(&mut body, "firstName", &self.first_name);
-        put_opt(&mut body, "lastName", &self.last_name);
-        put_opt(&mut body, "recipient", &recipient);
-        put_opt(
-            &mut body,
-            "transactionCurrencyCode",
-            &self.transaction_currency_code,
-        );
-        self.additional_infos.put(&mut body);
-        Ok(Value::Object(body))
-    }
-}
-
+pub type GiftCardOrder = Order<builder::GiftCardOrderRequest>;
 /// An eSIM order (`POST /esim/order`).
 ///
 /// ```
 /// let order = dvs::valuetopup::EsimOrder::new(77001).correlation_id("esim-0007");
 /// ```
-#[derive(Clone, Debug, PartialEq)]
-#[must_use]
-pub struct EsimOrder {
-    sku_id: i32,
-    correlation_id: Option<String>,
-}
+pub type EsimOrder = Order<builder::EsimOrderRequest>;
 
-impl EsimOrder {
-    /// An eSIM of an eSIM SKU.
-    pub fn new(sku_id: i32) -> Self {
+impl<B: Default> Order<B> {
+    /// A body set by `set` from an empty builder.
+    fn of(set: impl FnOnce(B) -> B) -> Self {
         Self {
-            sku_id,
+            body: set(B::default()),
             correlation_id: None,
+            additional_infos: Vec::new(),
         }
     }
+}
 
+impl<B> Order<B> {
     /// Your unique id of the purchase (1 to 50 characters); generated when absent.
     pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
         self.correlation_id = Some(id.into());
@@ -556,69 +141,250 @@ impl EsimOrder {
         self.correlation_id.as_deref()
     }
 
-    fn body(&self, correlation_id: &str) -> Result<Value, Error> {
-        validate::id("sku_id", self.sku_id)?;
-        Ok(json!({"skuId": self.sku_id, "correlationId": correlation_id}))
+    /// One more `additionalInfos` entry (the catalog says which products
+    /// need which; an eSIM order takes none).
+    pub fn additional_info(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.additional_infos.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets other fields of the body with the generated builder's setters.
+    pub fn with(mut self, set: impl FnOnce(B) -> B) -> Self {
+        self.body = set(self.body);
+        self
     }
 }
 
-/// Which purchase operation, and its body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
-    TopUp,
-    Pin,
-    BillPayment,
-    GiftCard,
-    Esim,
+impl TopUp {
+    /// A top-up of `amount` (in the wallet currency unless
+    /// `transaction_currency_code` says otherwise) with an RTR SKU, to
+    /// `mobile` (digits with the country code; a leading `+` is dropped).
+    pub fn new(sku_id: i32, amount: Decimal, mobile: impl Into<String>) -> Self {
+        Self::of(|b| b.sku_id(sku_id).amount(amount).mobile(mobile.into()))
+    }
 }
 
-/// A purchase ready to send: its kind, `correlationId` and JSON body.
-pub(crate) struct Order {
-    pub(crate) kind: Kind,
-    pub(crate) correlation_id: String,
-    pub(crate) body: Value,
+impl PinPurchase {
+    /// A PIN of a PIN SKU.
+    pub fn new(sku_id: i32) -> Self {
+        Self::of(|b| b.sku_id(sku_id))
+    }
 }
 
-impl Order {
-    fn new(
-        kind: Kind,
-        given: Option<&str>,
-        body: impl FnOnce(&str) -> Result<Value, Error>,
-    ) -> Result<Self, Error> {
+impl BillPayment {
+    /// A payment of `amount` with a bill pay SKU, to `account_number` (the
+    /// number on the bill, or the mobile number of a postpaid mobile bill).
+    pub fn new(sku_id: i32, amount: Decimal, account_number: impl Into<String>) -> Self {
+        Self::of(|b| {
+            b.sku_id(sku_id)
+                .amount(amount)
+                .account_number(account_number.into())
+        })
+    }
+}
+
+impl GiftCardOrder {
+    /// A gift card of `amount` with a gift card SKU.
+    pub fn new(sku_id: i32, amount: Decimal) -> Self {
+        Self::of(|b| b.sku_id(sku_id).amount(amount))
+    }
+}
+
+impl EsimOrder {
+    /// An eSIM of an eSIM SKU.
+    pub fn new(sku_id: i32) -> Self {
+        Self::of(|b| b.sku_id(sku_id))
+    }
+}
+
+pub(crate) type TxResult =
+    Result<ResponseValue<types::TransactionResponse>, RawError<types::TransactionResponse>>;
+
+mod private {
+    pub trait Sealed {}
+}
+
+/// A generated purchase body builder and the operation that sends it.
+pub trait Body: Clone + private::Sealed {
+    #[doc(hidden)]
+    type Request: Serialize
+        + DeserializeOwned
+        + TryFrom<Self, Error = types::error::ConversionError>;
+    /// Whether the body has `additionalInfos`.
+    #[doc(hidden)]
+    const ADDITIONAL_INFOS: bool;
+    #[doc(hidden)]
+    fn send(client: &Client, body: Self::Request) -> BoxFuture<'_, TxResult>;
+}
+
+macro_rules! bodies {
+    ($($body:ident => $operation:ident, $infos:literal;)*) => {$(
+        impl private::Sealed for builder::$body {}
+        impl Body for builder::$body {
+            type Request = types::$body;
+            const ADDITIONAL_INFOS: bool = $infos;
+            fn send(client: &Client, body: types::$body) -> BoxFuture<'_, TxResult> {
+                Box::pin(client.$operation().body(body).send())
+            }
+        }
+    )*};
+}
+
+bodies! {
+    TopupRequest => post_topup, true;
+    PinRequest => post_pin_purchase, true;
+    BillPaymentRequest => post_bill_payment, true;
+    GiftCardOrderRequest => post_gift_card_order, true;
+    EsimOrderRequest => post_esim_order, false;
+}
+
+impl<B: Body> Order<B> {
+    /// The body as JSON, as the generated type serializes it.
+    fn json(&self) -> Result<Map<String, Value>, Error> {
+        let request = B::Request::try_from(self.body.clone())
+            .map_err(|e| Error::invalid("body", e.to_string()))?;
+        match serde_json::to_value(request) {
+            Ok(Value::Object(map)) => Ok(map),
+            _ => Err(Error::invalid("body", "not a JSON object")),
+        }
+    }
+
+    /// The `correlationId` to send with (the one given, or a new one) and
+    /// the checked body carrying it.
+    pub(crate) fn prepare(&self) -> Result<(String, B::Request), Error> {
+        let mut body = self.json()?;
+        let given = self.correlation_id.clone().or_else(|| {
+            body.get("correlationId")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        });
         let correlation_id = match given {
             Some(id) => {
-                validate::correlation_id(id)?;
-                id.to_string()
+                validate::correlation_id(&id)?;
+                id
             }
             None => new_correlation_id(),
         };
-        let body = body(&correlation_id)?;
-        Ok(Self {
-            kind,
-            correlation_id,
-            body,
-        })
+        body.insert("correlationId".into(), correlation_id.clone().into());
+        if !self.additional_infos.is_empty() {
+            if !B::ADDITIONAL_INFOS {
+                return Err(Error::invalid(
+                    "additional_infos",
+                    "this purchase takes none",
+                ));
+            }
+            let list = self
+                .additional_infos
+                .iter()
+                .map(|(n, v)| json!({"name": n, "value": v}))
+                .collect();
+            body.insert("additionalInfos".into(), Value::Array(list));
+        }
+        check(&mut body)?;
+        Ok((correlation_id, to_raw("body", &body)?))
     }
+}
 
-    pub(crate) fn top_up(t: &TopUp) -> Result<Self, Error> {
-        Self::new(Kind::TopUp, t.get_correlation_id(), |c| t.body(c))
+impl<B: Body> std::fmt::Debug for Order<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = self.json().map(|mut body| {
+            if let Some(pin) = body.get_mut("boostPin") {
+                *pin = "[redacted]".into();
+            }
+            Value::Object(body)
+        });
+        f.debug_struct("Order")
+            .field("body", &body)
+            .field("correlation_id", &self.correlation_id)
+            .field("additional_infos", &self.additional_infos)
+            .finish()
     }
+}
 
-    pub(crate) fn pin(p: &PinPurchase) -> Result<Self, Error> {
-        Self::new(Kind::Pin, p.get_correlation_id(), |c| p.body(c))
-    }
+/// How one body field is checked.
+enum Rule {
+    Id,
+    Amount,
+    /// A mobile number with its country code (returned without `+`).
+    Msisdn,
+    /// A top-up's subscriber number (returned without `+`).
+    Subscriber,
+    Currency,
+    BoostPin,
+    /// A whole number from 1.
+    Count,
+    /// Present text of at most this many characters.
+    Text(usize),
+    CorrelationId,
+    AdditionalInfos,
+}
 
-    pub(crate) fn bill(b: &BillPayment) -> Result<Self, Error> {
-        Self::new(Kind::BillPayment, b.get_correlation_id(), |c| b.body(c))
-    }
+/// The rule of every field a purchase or a cost estimate can carry, by its
+/// JSON name, with the name errors give it.
+const RULES: [(&str, &str, Rule); 16] = [
+    ("skuId", "sku_id", Rule::Id),
+    ("amount", "amount", Rule::Amount),
+    ("mobile", "mobile", Rule::Subscriber),
+    ("senderMobile", "sender_mobile", Rule::Msisdn),
+    ("recipient", "recipient", Rule::Msisdn),
+    ("mobileNumber", "mobile_number", Rule::Msisdn),
+    (
+        "transactionCurrencyCode",
+        "transaction_currency_code",
+        Rule::Currency,
+    ),
+    ("boostPin", "boost_pin", Rule::BoostPin),
+    ("numberOfPlanMonths", "number_of_plan_months", Rule::Count),
+    ("accountNumber", "account_number", Rule::Text(100)),
+    ("checkDigits", "check_digits", Rule::Text(20)),
+    ("senderName", "sender_name", Rule::Text(100)),
+    ("firstName", "first_name", Rule::Text(100)),
+    ("lastName", "last_name", Rule::Text(100)),
+    ("correlationId", "correlation_id", Rule::CorrelationId),
+    ("additionalInfos", "additional_infos", Rule::AdditionalInfos),
+];
 
-    pub(crate) fn gift_card(g: &GiftCardOrder) -> Result<Self, Error> {
-        Self::new(Kind::GiftCard, g.get_correlation_id(), |c| g.body(c))
+/// Checks every field of a body by its rule, dropping the `+` of mobile
+/// numbers.
+pub(crate) fn check(body: &mut Map<String, Value>) -> Result<(), Error> {
+    for &(key, field, ref rule) in &RULES {
+        let Some(value) = body.get_mut(key) else {
+            continue;
+        };
+        let text = value.as_str().unwrap_or_default();
+        match rule {
+            Rule::Id => {
+                let id = value
+                    .as_i64()
+                    .and_then(|n| i32::try_from(n).ok())
+                    .unwrap_or(0);
+                validate::id(field, id)?;
+            }
+            Rule::Amount => {
+                let amount: Decimal = serde_json::from_value(value.clone())
+                    .map_err(|e| Error::invalid("amount", e.to_string()))?;
+                validate::amount(amount)?;
+            }
+            Rule::Msisdn => *value = validate::msisdn(field, text)?.into(),
+            Rule::Subscriber => *value = validate::subscriber_number(field, text)?.into(),
+            Rule::Currency => crate::validate::currency(field, text)?,
+            Rule::BoostPin => validate::boost_pin(text)?,
+            Rule::Count => {
+                if value.as_i64().unwrap_or(0) < 1 {
+                    return Err(Error::invalid(field, "must be at least 1"));
+                }
+            }
+            Rule::Text(max) => validate::text(field, text, *max)?,
+            Rule::CorrelationId => validate::correlation_id(text)?,
+            Rule::AdditionalInfos => {
+                for info in value.as_array().into_iter().flatten() {
+                    let name = info.get("name").and_then(Value::as_str).unwrap_or_default();
+                    validate::text("additional_infos.name", name, 100)?;
+                }
+            }
+        }
     }
-
-    pub(crate) fn esim(e: &EsimOrder) -> Result<Self, Error> {
-        Self::new(Kind::Esim, e.get_correlation_id(), |c| e.body(c))
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -634,48 +400,73 @@ mod tests {
         }
     }
 
+    fn sent<B: Body>(order: &Order<B>) -> Result<Value, Error> {
+        let (cid, body) = order.prepare()?;
+        let body = serde_json::to_value(body).unwrap();
+        assert_eq!(body["correlationId"], json!(cid));
+        Ok(body)
+    }
+
     #[test]
     fn bodies() {
-        let o = Order::top_up(
+        let o = sent(
             &TopUp::new(1, Decimal::from(5), "+18761234567")
                 .correlation_id("c-1")
-                .boost_pin("1234")
+                .with(|b| b.boost_pin(Some("1234".parse().unwrap())))
                 .additional_info("email", "a@b.c"),
         )
         .unwrap();
         assert_eq!(
-            o.body,
+            o,
             json!({"skuId": 1, "amount": 5, "mobile": "18761234567", "correlationId": "c-1",
                    "boostPin": "1234", "additionalInfos": [{"name": "email", "value": "a@b.c"}]})
         );
         let shown = format!(
             "{:?}",
-            TopUp::new(1, Decimal::from(5), "1876").boost_pin("9876")
+            TopUp::new(1, Decimal::from(5), "1876")
+                .with(|b| b.boost_pin(Some("9876".parse().unwrap())))
         );
-        assert!(!shown.contains("9876"), "{shown}");
-        let generated = Order::esim(&EsimOrder::new(3)).unwrap();
-        assert_eq!(
-            generated.body["correlationId"],
-            json!(generated.correlation_id)
-        );
+        assert!(!shown.contains("9876") && shown.contains("1876"), "{shown}");
+        assert!(sent(&EsimOrder::new(3)).unwrap()["correlationId"]
+            .as_str()
+            .unwrap()
+            .starts_with("vt-"));
+        let bill = BillPayment::new(1, Decimal::from(5), "1")
+            .with(|b| b.sender_mobile("+447700900123".to_string()));
+        assert_eq!(sent(&bill).unwrap()["senderMobile"], json!("447700900123"));
         for bad in [
-            Order::top_up(&TopUp::new(0, Decimal::from(5), "18761234567")),
-            Order::top_up(&TopUp::new(1, Decimal::from(-5), "18761234567")),
-            Order::top_up(&TopUp::new(1, Decimal::from(5), "")),
-            Order::top_up(&TopUp::new(1, Decimal::from(5), "18761234567").correlation_id("")),
-            Order::top_up(
-                &TopUp::new(1, Decimal::from(5), "18761234567").correlation_id("x".repeat(51)),
+            sent(&TopUp::new(0, Decimal::from(5), "18761234567")),
+            sent(&TopUp::new(1, Decimal::from(-5), "18761234567")),
+            sent(&TopUp::new(1, Decimal::from(5), "")),
+            sent(&TopUp::new(1, Decimal::from(5), "18761234567").correlation_id("")),
+            sent(&TopUp::new(1, Decimal::from(5), "18761234567").correlation_id("x".repeat(51))),
+            sent(
+                &TopUp::new(1, Decimal::from(5), "18761234567")
+                    .with(|b| b.boost_pin(Some("12".parse().unwrap()))),
             ),
-            Order::top_up(&TopUp::new(1, Decimal::from(5), "18761234567").boost_pin("1234567")),
-            Order::top_up(&TopUp::new(1, Decimal::from(5), "18761234567").number_of_plan_months(0)),
-            Order::bill(&BillPayment::new(1, Decimal::from(5), " ")),
-            Order::bill(
-                &BillPayment::new(1, Decimal::from(5), "1").transaction_currency_code("USDT"),
+            sent(
+                &TopUp::new(1, Decimal::from(5), "18761234567")
+                    .with(|b| b.boost_pin(Some("12a4".parse().unwrap()))),
             ),
-            Order::gift_card(&GiftCardOrder::new(1, Decimal::ZERO)),
-            Order::pin(&PinPurchase::new(1).recipient("12")),
+            sent(
+                &TopUp::new(1, Decimal::from(5), "18761234567")
+                    .with(|b| b.number_of_plan_months(0)),
+            ),
+            sent(&BillPayment::new(1, Decimal::from(5), " ")),
+            sent(
+                &BillPayment::new(1, Decimal::from(5), "1")
+                    .with(|b| b.transaction_currency_code(Some("usd".parse().unwrap()))),
+            ),
+            sent(
+                &BillPayment::new(1, Decimal::from(5), "1")
+                    .with(|b| b.check_digits("1".repeat(21))),
+            ),
+            sent(&GiftCardOrder::new(1, Decimal::ZERO)),
+            sent(&GiftCardOrder::new(1, Decimal::ONE).additional_info(" ", "x")),
+            sent(&PinPurchase::new(1).with(|b| b.recipient("12".to_string()))),
+            sent(&EsimOrder::new(1).additional_info("a", "b")),
         ] {
-            assert!(matches!(bad, Err(Error::InvalidInput { .. })));
+            assert!(matches!(bad, Err(Error::InvalidInput { .. })), "{bad:?}");
         }
     }
 }

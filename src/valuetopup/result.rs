@@ -122,8 +122,8 @@ pub struct Purchase {
     pub discount: Option<Decimal>,
     /// Fee.
     pub fee: Option<Decimal>,
-    /// The SKU bought.
-    pub product: Option<PurchasedProduct>,
+    /// The SKU bought, as the generated type reads it.
+    pub product: Option<types::TransactionProduct>,
     /// The vendor's `responseMessage`, when sent.
     pub message: Option<String>,
     /// What was delivered, most specific first (see [`Purchase::delivery`]).
@@ -144,13 +144,7 @@ impl Purchase {
             face_value: tx.face_value,
             discount: tx.discount,
             fee: tx.fee,
-            product: tx.product.map(|p| PurchasedProduct {
-                sku_id: p.sku_id,
-                product_name: p.product_name,
-                face_value: p.face_value,
-                instructions: p.instructions,
-                product_description: p.product_description,
-            }),
+            product: tx.product,
             message,
             deliveries: Delivery::all_of(
                 tx.esim_detail,
@@ -182,22 +176,6 @@ impl Purchase {
             })
             .unwrap_or_default()
     }
-}
-
-/// The SKU a purchase bought.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct PurchasedProduct {
-    /// SKU id.
-    pub sku_id: Option<i64>,
-    /// Product name.
-    pub product_name: Option<String>,
-    /// Face value.
-    pub face_value: Option<Decimal>,
-    /// How to use or redeem the product.
-    pub instructions: Option<String>,
-    /// Product description.
-    pub product_description: Option<String>,
 }
 
 /// One kind of value a purchase delivered, from the transaction payload's
@@ -240,35 +218,56 @@ impl Delivery {
         sim: Option<types::SimInfo>,
         topup: Option<types::TopupDetail>,
     ) -> Vec<Self> {
-        let mut out = Vec::new();
-        if let Some(e) = esim.map(EsimDetails::from_raw).filter(|e| !e.is_empty()) {
-            out.push(Self::Esim(e));
-        }
-        if let Some(g) = gift_card.map(GiftCard::from_raw).filter(|g| !g.is_empty()) {
-            out.push(Self::GiftCard(g));
-        }
         let pins: Vec<_> = pins
             .into_iter()
             .map(DeliveredPin::from_raw)
             .filter(|p| !p.is_empty())
             .collect();
-        if !pins.is_empty() {
-            out.push(Self::Pins(pins));
-        }
-        if let Some(b) = bill
-            .map(BillPaymentDetails::from_raw)
-            .filter(|b| !b.is_empty())
-        {
-            out.push(Self::BillPayment(b));
-        }
-        if let Some(s) = sim.map(SimDetails::from_raw).filter(|s| !s.is_empty()) {
-            out.push(Self::Sim(s));
-        }
-        if let Some(t) = topup.map(TopUpDetails::from_raw).filter(|t| !t.is_empty()) {
-            out.push(Self::TopUp(t));
-        }
-        out
+        [
+            EsimDetails::read(esim).map(Self::Esim),
+            GiftCard::read(gift_card).map(Self::GiftCard),
+            (!pins.is_empty()).then_some(Self::Pins(pins)),
+            BillPaymentDetails::read(bill).map(Self::BillPayment),
+            SimDetails::read(sim).map(Self::Sim),
+            TopUpDetails::read(topup).map(Self::TopUp),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
+}
+
+/// A detail block of the transaction payload, read from its generated type:
+/// every field through `text` (blank is absent), `secret` (likewise, and
+/// redacted) or `number` (zero is absent). The block is a delivery when one
+/// of its `shown by` fields is present: vendors send empty blocks of other
+/// categories.
+macro_rules! detail_block {
+    (
+        $(#[$meta:meta])*
+        $name:ident from $raw:ident, shown by [$($key:ident),+] {
+            $($(#[$field_meta:meta])* $field:ident: $ty:ty = $read:ident,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: Option<$ty>,)+
+        }
+
+        impl $name {
+            pub(crate) fn from_raw(raw: types::$raw) -> Self {
+                Self { $($field: $read(raw.$field),)+ }
+            }
+
+            /// The block, unless it is missing or empty.
+            fn read(raw: Option<types::$raw>) -> Option<Self> {
+                raw.map(Self::from_raw)
+                    .filter(|block| $(block.$key.is_some())||+)
+            }
+        }
+    };
 }
 
 /// A PIN delivered by a PIN purchase. The code is a [`dvs::Pin`](crate::Pin)
@@ -306,166 +305,82 @@ impl DeliveredPin {
     }
 }
 
-/// A gift card: the `giftCardDetail` of a purchase, or the answer of the
-/// gift card fetch. The card number and PIN are [`Secret`]s.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GiftCard {
-    /// Card number (secret: it can redeem the card).
-    pub card_number: Option<Secret>,
-    /// Card PIN (secret).
-    pub pin: Option<Secret>,
-    /// Expiry, as the vendor formats it.
-    pub expiration_date: Option<String>,
-    /// Address of the card's certificate.
-    pub certificate_link: Option<String>,
-}
-
-impl GiftCard {
-    pub(crate) fn from_raw(g: types::GiftCardDetail) -> Self {
-        Self {
-            card_number: secret(g.card_number),
-            pin: secret(g.pin),
-            expiration_date: text(g.expiration_date),
-            certificate_link: text(g.certificate_link),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.card_number.is_none() && self.pin.is_none() && self.certificate_link.is_none()
+detail_block! {
+    /// A gift card: the `giftCardDetail` of a purchase, or the answer of the
+    /// gift card fetch. The card number and PIN are [`Secret`]s.
+    GiftCard from GiftCardDetail, shown by [card_number, pin, certificate_link] {
+        /// Card number (secret: it can redeem the card).
+        card_number: Secret = secret,
+        /// Card PIN (secret).
+        pin: Secret = secret,
+        /// Expiry, as the vendor formats it.
+        expiration_date: String = text,
+        /// Address of the card's certificate.
+        certificate_link: String = text,
     }
 }
 
-/// How to install an eSIM (`esimDetail`). The activation, confirmation and
-/// QR codes are [`Secret`]s: whoever has them can install the eSIM.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct EsimDetails {
-    /// ICCID: the key of [`Client::esim_status`](super::Client::esim_status).
-    pub iccid: Option<String>,
-    /// Activation code (secret).
-    pub activation_code: Option<Secret>,
-    /// SM-DP+ server address.
-    pub smdp_address: Option<String>,
-    /// Confirmation code (secret).
-    pub confirmation_code: Option<Secret>,
-    /// Content of the installation QR code (secret).
-    pub qr_code_string: Option<Secret>,
-    /// Address of the installation QR code image.
-    pub qr_code_link: Option<String>,
-}
-
-impl EsimDetails {
-    fn from_raw(e: types::EsimDetail) -> Self {
-        Self {
-            iccid: text(e.iccid),
-            activation_code: secret(e.activation_code),
-            smdp_address: text(e.smdp_address),
-            confirmation_code: secret(e.confirmation_code),
-            qr_code_string: secret(e.qr_code_string),
-            qr_code_link: text(e.qr_code_link),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.iccid.is_none()
-            && self.activation_code.is_none()
-            && self.qr_code_string.is_none()
-            && self.qr_code_link.is_none()
+detail_block! {
+    /// How to install an eSIM (`esimDetail`). The activation, confirmation and
+    /// QR codes are [`Secret`]s: whoever has them can install the eSIM.
+    EsimDetails from EsimDetail, shown by [iccid, activation_code, qr_code_string, qr_code_link] {
+        /// ICCID: the key of [`Client::esim_status`](super::Client::esim_status).
+        iccid: String = text,
+        /// Activation code (secret).
+        activation_code: Secret = secret,
+        /// SM-DP+ server address.
+        smdp_address: String = text,
+        /// Confirmation code (secret).
+        confirmation_code: Secret = secret,
+        /// Content of the installation QR code (secret).
+        qr_code_string: Secret = secret,
+        /// Address of the installation QR code image.
+        qr_code_link: String = text,
     }
 }
 
-/// A bill payment's biller details (`billPaymentDetail`). The token (for
-/// example a prepaid electricity token) is a [`Secret`].
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct BillPaymentDetails {
-    /// Bill account number.
-    pub account_number: Option<String>,
-    /// Token issued by the biller (secret).
-    pub token: Option<Secret>,
-    /// Units bought.
-    pub unit: Option<String>,
-    /// Biller's narration.
-    pub received_narration: Option<String>,
-}
-
-impl BillPaymentDetails {
-    fn from_raw(b: types::BillPaymentDetail) -> Self {
-        Self {
-            account_number: text(b.account_number),
-            token: secret(b.token),
-            unit: text(b.unit),
-            received_narration: text(b.received_narration),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.account_number.is_none()
-            && self.token.is_none()
-            && self.unit.is_none()
-            && self.received_narration.is_none()
+detail_block! {
+    /// A bill payment's biller details (`billPaymentDetail`). The token (for
+    /// example a prepaid electricity token) is a [`Secret`].
+    BillPaymentDetails from BillPaymentDetail, shown by [account_number, token, unit, received_narration] {
+        /// Bill account number.
+        account_number: String = text,
+        /// Token issued by the biller (secret).
+        token: Secret = secret,
+        /// Units bought.
+        unit: String = text,
+        /// Biller's narration.
+        received_narration: String = text,
     }
 }
 
-/// A SIM's details (`simInfo`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct SimDetails {
-    /// SIM number.
-    pub sim_number: Option<String>,
-    /// Language.
-    pub language: Option<String>,
-    /// ZIP code.
-    pub zip_code: Option<String>,
-    /// Mobile number assigned.
-    pub mobile_number: Option<String>,
-}
-
-impl SimDetails {
-    fn from_raw(s: types::SimInfo) -> Self {
-        Self {
-            sim_number: text(s.sim_number),
-            language: text(s.language),
-            zip_code: text(s.zip_code),
-            mobile_number: text(s.mobile_number),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.sim_number.is_none() && self.mobile_number.is_none()
+detail_block! {
+    /// A SIM's details (`simInfo`).
+    SimDetails from SimInfo, shown by [sim_number, mobile_number] {
+        /// SIM number.
+        sim_number: String = text,
+        /// Language.
+        language: String = text,
+        /// ZIP code.
+        zip_code: String = text,
+        /// Mobile number assigned.
+        mobile_number: String = text,
     }
 }
 
-/// A top-up's delivery details (`topupDetail`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct TopUpDetails {
-    /// Amount delivered, in local currency.
-    pub local_currency_amount: Option<Decimal>,
-    /// Sales tax, in local currency.
-    pub sales_tax_amount: Option<Decimal>,
-    /// Delivered amount without tax.
-    pub local_currency_amount_excluding_tax: Option<Decimal>,
-    /// Local currency.
-    pub destination_currency: Option<String>,
-    /// The operator's transaction reference.
-    pub operator_transaction_id: Option<String>,
-}
-
-impl TopUpDetails {
-    fn from_raw(t: types::TopupDetail) -> Self {
-        Self {
-            local_currency_amount: number(t.local_currency_amount),
-            sales_tax_amount: number(t.sales_tax_amount),
-            local_currency_amount_excluding_tax: number(t.local_currency_amount_excluding_tax),
-            destination_currency: text(t.destination_currency),
-            operator_transaction_id: text(t.operator_transaction_id),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.local_currency_amount.is_none() && self.operator_transaction_id.is_none()
+detail_block! {
+    /// A top-up's delivery details (`topupDetail`).
+    TopUpDetails from TopupDetail, shown by [local_currency_amount, operator_transaction_id] {
+        /// Amount delivered, in local currency.
+        local_currency_amount: Decimal = number,
+        /// Sales tax, in local currency.
+        sales_tax_amount: Decimal = number,
+        /// Delivered amount without tax.
+        local_currency_amount_excluding_tax: Decimal = number,
+        /// Local currency.
+        destination_currency: String = text,
+        /// The operator's transaction reference.
+        operator_transaction_id: String = text,
     }
 }
 

@@ -8,13 +8,7 @@ use rust_decimal::Decimal;
 /// id usable as the path segment of `GET /transaction/status/{correlationId}`,
 /// the only way to recover a purchase whose answer was lost.
 pub(crate) fn correlation_id(value: &str) -> Result<(), Error> {
-    let n = value.chars().count();
-    if n == 0 || n > 50 {
-        return Err(Error::invalid(
-            "correlation_id",
-            format!("must be 1 to 50 characters, not {n}"),
-        ));
-    }
+    crate::validate::length("correlation_id", value, 50)?;
     if let Some(c) = value
         .chars()
         .find(|c| !c.is_ascii_graphic() || matches!(c, '/' | '\\' | '?' | '#' | '%'))
@@ -79,44 +73,6 @@ pub(crate) fn amount(value: Decimal) -> Result<Decimal, Error> {
         Err(Error::invalid(
             "amount",
             format!("must be an amount above 0, not {value}"),
-        ))
-    }
-}
-
-/// An ISO 4217 currency code: three upper-case letters (the spec caps the
-/// bill payment one at 3 characters).
-pub(crate) fn currency(value: &str) -> Result<(), Error> {
-    if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            "transaction_currency_code",
-            format!("`{value}` is not a three-letter upper-case ISO 4217 code"),
-        ))
-    }
-}
-
-/// A country code: two (ISO 3166-1 alpha-2, as the reference's `IN`) or
-/// three upper-case letters.
-pub(crate) fn country(value: &str) -> Result<(), Error> {
-    if (2..=3).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            "country_code",
-            format!("`{value}` is not an upper-case ISO country code"),
-        ))
-    }
-}
-
-/// A page size of the gift card SKU list: 1 to 100 (the spec's bounds).
-pub(crate) fn page_size(value: u32) -> Result<(), Error> {
-    if (1..=100).contains(&value) {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            "page_size",
-            format!("must be 1 to 100, not {value}"),
         ))
     }
 }
@@ -213,10 +169,6 @@ mod tests {
         for bad in [Decimal::ZERO, Decimal::NEGATIVE_ONE] {
             assert!(amount(bad).is_err(), "{bad}");
         }
-        assert!(currency("INR").is_ok() && currency("inr").is_err() && currency("INRS").is_err());
-        assert!(country("IN").is_ok() && country("IND").is_ok() && country("in").is_err());
-        assert!(page_size(0).is_err() && page_size(1).is_ok() && page_size(100).is_ok());
-        assert!(page_size(101).is_err());
         assert!(boost_pin("1234").is_ok() && boost_pin("123").is_err());
         assert!(boost_pin("1234567").is_err() && boost_pin("12a4").is_err());
         assert!(iccid("8944500102198304826").is_ok() && iccid("89-44").is_err());
