@@ -97,6 +97,8 @@ impl<R: Operations> std::fmt::Debug for Client<R> {
 impl<R: Operations> crate::config::private::Sealed for Client<R> {}
 
 impl<R: Operations> crate::FromConfig for Client<R> {
+    const SANDBOX: &'static str = "https://preprod-dvs-api.dtone.com/v1";
+    const PRODUCTION: &'static str = "https://dvs-api.dtone.com/v1";
     fn from_parts(base_url: String, http: reqwest::Client, settings: CallSettings) -> Self {
         Self {
             raw: R::connect(&base_url, http, settings),

@@ -5,7 +5,8 @@ use crate::Error;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-/// Where the API is.
+/// Where the API is: the vendor's sandbox or production (those of the
+/// client being built), or another address.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Environment {
@@ -19,7 +20,9 @@ pub enum Environment {
 }
 
 impl Environment {
-    /// The base URL, without a trailing slash.
+    /// The base URL of DVS in this environment, without a trailing slash (a
+    /// ValueTopup client uses its own addresses: `valuetopup::SANDBOX` and
+    /// `valuetopup::PRODUCTION`).
     pub fn base_url(&self) -> &str {
         match self {
             Self::Sandbox => "https://preprod-dvs-api.dtone.com/v1",
@@ -76,6 +79,12 @@ impl std::fmt::Debug for Credentials {
 
 /// A client version that a [`ClientBuilder`] can build.
 pub trait FromConfig: Sized + private::Sealed {
+    /// The vendor's sandbox, for [`Environment::Sandbox`].
+    #[doc(hidden)]
+    const SANDBOX: &'static str;
+    /// The vendor's production address, for [`Environment::Production`].
+    #[doc(hidden)]
+    const PRODUCTION: &'static str;
     #[doc(hidden)]
     fn from_parts(base_url: String, http: reqwest::Client, settings: CallSettings) -> Self;
 }
@@ -205,7 +214,14 @@ impl<C: FromConfig> ClientBuilder<C> {
     /// (ring provider, the platform's roots) or, with the `native-tls`
     /// feature, the platform's TLS library.
     pub fn build(self) -> Result<C, Error> {
-        let base_url = self.environment.base_url().to_string();
+        // Sandbox and production are the addresses of the client's vendor:
+        // a ValueTopup client never sends its credentials to DVS.
+        let base_url = match &self.environment {
+            Environment::Sandbox => C::SANDBOX,
+            Environment::Production => C::PRODUCTION,
+            Environment::Custom(url) => url.trim_end_matches('/'),
+        }
+        .to_string();
         let parsed = reqwest::Url::parse(&base_url)
             .map_err(|e| Error::invalid("base_url", format!("`{base_url}`: {e}")))?;
         if !matches!(parsed.scheme(), "https" | "http") {

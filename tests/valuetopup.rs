@@ -1262,6 +1262,8 @@ async fn invalid_input_is_refused_before_sending() {
         c.sku_exchange_rate(0).await.map(drop),
         c.estimate_cost(3101, dec!(-0.01), None).await.map(drop),
         c.products(|q| q.category_id(3)).await.map(drop),
+        c.products(|q| q.country_code("jamaica")).await.map(drop),
+        c.operators(|q| q.country_code("JAM")).await.map(drop),
         c.top_up(&TopUp::new(3101, dec!(10.0), "18761234567").with(|b| b.number_of_plan_months(0)))
             .await
             .map(drop),

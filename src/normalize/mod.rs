@@ -133,6 +133,7 @@ pub const DVS_V1_0_FIXUPS: &[Fixup] = dvs_fixups!(canonical_names_v1_0, facade_n
 /// none of DVS's read/write-only, array-parameter, union, closed-object or
 /// enum quirks.
 pub const VALUETOPUP_FIXUPS: &[Fixup] = &[
+    quirk("iso_country_code_parameters", iso_country_code_parameters),
     quirk(
         "default_response_to_error_ranges",
         default_response_to_error_ranges,
@@ -693,6 +694,28 @@ pub fn typed_string_parameters(spec: &mut Value) -> Result<usize, String> {
         }
     };
     for_each_parameter(spec, &mut fix);
+    Ok(changed)
+}
+
+/// ValueTopup documents its `countryCode` filters as "ISO country code, e.g.
+/// IN" but types them as any string, so a name or a three-letter code would
+/// go out and come back as an empty list. They get the two upper-case
+/// letters the reference describes, which their generated setters check
+/// before sending.
+pub fn iso_country_code_parameters(spec: &mut Value) -> Result<usize, String> {
+    let mut changed = 0;
+    for_each_parameter(spec, |p| {
+        let is_code = p.get("name").and_then(Value::as_str) == Some("countryCode");
+        let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else {
+            return;
+        };
+        let plain = schema.get("type").and_then(Value::as_str) == Some("string")
+            && !schema.contains_key("pattern");
+        if is_code && plain {
+            schema.insert("pattern".into(), "^[A-Z]{2}$".into());
+            changed += 1;
+        }
+    });
     Ok(changed)
 }
 

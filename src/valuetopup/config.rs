@@ -114,6 +114,8 @@ pub type ClientBuilder = crate::ClientBuilder<Client>;
 impl crate::config::private::Sealed for Client {}
 
 impl crate::FromConfig for Client {
+    const SANDBOX: &'static str = SANDBOX;
+    const PRODUCTION: &'static str = PRODUCTION;
     fn from_parts(base_url: String, http: reqwest::Client, settings: CallSettings) -> Self {
         Self::from_parts(&base_url, http, settings)
     }
@@ -141,6 +143,14 @@ mod tests {
     fn environments() {
         let client = Client::builder().base_url(format!("{PRODUCTION}/")).build();
         assert_eq!(client.unwrap().base_url(), PRODUCTION);
+        // The shared environments name this vendor's addresses, never DVS's.
+        for (environment, url) in [
+            (crate::Environment::Production, PRODUCTION),
+            (crate::Environment::Sandbox, SANDBOX),
+        ] {
+            let client = Client::builder().environment(environment).build().unwrap();
+            assert_eq!(client.base_url(), url);
+        }
         let err = Client::builder().base_url("ftp://x").build().unwrap_err();
         assert!(matches!(
             err,
