@@ -377,6 +377,13 @@ fn list_operations_module(lists: &[ListOperation]) -> String {
              ::std::boxed::Box::pin(async move {{ crate::convert::page({set_page}.send().await) }})\n\
              }}\n\
              }}\n\
+             impl {builder} {{\n\
+             /// Every page, `query` setting the filters on each page's request.\n\
+             pub fn paginate<Q>(client: super::Client, query: Q) -> crate::Paginator<crate::Item<{item}>>\n\
+             where Q: for<'a> Fn(super::builder::{builder}<'a>) -> super::builder::{builder}<'a> + Send + Sync + 'static {{\n\
+             crate::page::list::<Self, Q>(client, query)\n\
+             }}\n\
+             }}\n\
              impl<F> crate::page::ListQuery<{builder}> for F\n\
              where F: for<'a> Fn(super::builder::{builder}<'a>) -> super::builder::{builder}<'a> {{\n\
              fn apply<'a>(&self, request: <{builder} as crate::page::ListOperation>::Request<'a>) -> <{builder} as crate::page::ListOperation>::Request<'a> {{ self(request) }}\n\
@@ -446,7 +453,7 @@ fn facade_module(lists: &[ListOperation], module: &str) -> String {
              /// against the spec before anything is sent.\n\
              pub fn {name}<Q>(&self, query: Q) -> crate::Paginator<crate::Item<{item}>>\n\
              where Q: for<'a> Fn(builder::{builder}<'a>) -> builder::{builder}<'a> + Send + Sync + 'static {{\n\
-             crate::page::list::<list_ops::{builder}, Q>(self.raw.clone(), query)\n\
+             list_ops::{builder}::paginate(self.raw.clone(), query)\n\
              }}",
             method = op.method,
             path = op.path,

@@ -7,7 +7,7 @@ use crate::convert::{self, localized};
 use crate::{
     validate, Error, ErrorCode, Item, Localized, Mode, NewTransaction, Outcome, Paginator,
 };
-use g::{builder, list_ops, types};
+use g::{list_ops, types};
 
 /// A credit party to look up: a mobile number or an account number.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,13 +85,8 @@ impl crate::Client<g::Client> {
     ) -> Result<Localized<types::Promotion>, Error> {
         let req = self.raw.get_promotion_by_id();
         let req = req.promotion_id(id32("promotion_id", id)?);
-        localized(
-            language
-                .into_iter()
-                .fold(req, |r, l| r.accept_language(l))
-                .send()
-                .await,
-        )
+        let req = language.into_iter().fold(req, |r, l| r.accept_language(l));
+        localized(req.send().await)
     }
 
     /// One campaign.
@@ -106,17 +101,10 @@ impl crate::Client<g::Client> {
         id: i64,
         language: Option<&str>,
     ) -> Result<Localized<Product>, Error> {
-        let req = self
-            .raw
-            .get_product_by_id()
-            .product_id(id32("product_id", id)?);
-        localized(
-            language
-                .into_iter()
-                .fold(req, |r, l| r.accept_language(l))
-                .send()
-                .await,
-        )
+        let req = self.raw.get_product_by_id();
+        let req = req.product_id(id32("product_id", id)?);
+        let req = language.into_iter().fold(req, |r, l| r.accept_language(l));
+        localized(req.send().await)
     }
 
     // ----- transactions ----------------------------------------------------
@@ -207,9 +195,9 @@ impl crate::Client<g::Client> {
     ) -> Result<Paginator<Item<types::MobileNumberOperator>>, Error> {
         validate::mobile_number("mobile_number", mobile_number)?;
         let number = types::E164(mobile_number.to_string());
-        Ok(crate::page::list::<list_ops::PostLookupMobileNumber, _>(
+        Ok(list_ops::PostLookupMobileNumber::paginate(
             self.raw.clone(),
-            mobile_number_query(number),
+            move |q| q.body_map(|b| b.mobile_number(number.clone())),
         ))
     }
 
@@ -226,12 +214,16 @@ impl crate::Client<g::Client> {
             qualifier: account_qualifier.map(str::to_string),
         }
         .fields()?;
-        Ok(
-            crate::page::list::<list_ops::PostLookupStatementInquiry, _>(
-                self.raw.clone(),
-                statement_query(product_id, number, qualifier),
-            ),
-        )
+        Ok(list_ops::PostLookupStatementInquiry::paginate(
+            self.raw.clone(),
+            move |q| {
+                q.body_map(|b| {
+                    let b = b.product_id(product_id);
+                    let b = b.account_qualifier(qualifier.clone());
+                    number.iter().fold(b, |b, n| b.account_number(n.clone()))
+                })
+            },
+        ))
     }
 
     /// Benefits a credit party has left, for a service.
@@ -247,11 +239,14 @@ impl crate::Client<g::Client> {
             account_number,
             account_qualifier,
         };
-        Ok(crate::page::list::<
-            list_ops::PostLookupCreditPartyBenefits,
-            _,
-        >(
-            self.raw.clone(), benefits_query(service_id, identifier)
+        Ok(list_ops::PostLookupCreditPartyBenefits::paginate(
+            self.raw.clone(),
+            move |q| {
+                q.body_map(|b| {
+                    b.service_id(service_id)
+                        .credit_party_identifier(identifier.clone())
+                })
+            },
         ))
     }
 
@@ -273,57 +268,5 @@ impl crate::Client<g::Client> {
             .post_lookup_credit_party_status()
             .body_map(|b| b.service_id(service_id).credit_party_identifier(identifier));
         convert::value(req.send().await)
-    }
-}
-
-/// The look-up body of [`crate::Client::lookup_mobile_number`].
-fn mobile_number_query(
-    number: types::E164,
-) -> impl for<'a> Fn(builder::PostLookupMobileNumber<'a>) -> builder::PostLookupMobileNumber<'a>
-       + Send
-       + Sync
-       + 'static {
-    move |q| q.body_map(|b| b.mobile_number(number.clone()))
-}
-
-/// The look-up body of [`crate::Client::statement_inquiry`].
-fn statement_query(
-    product_id: std::num::NonZeroU32,
-    number: Option<types::AccountNumber>,
-    qualifier: Option<types::NonEmptyString>,
-) -> impl for<'a> Fn(
-    builder::PostLookupStatementInquiry<'a>,
-) -> builder::PostLookupStatementInquiry<'a>
-       + Send
-       + Sync
-       + 'static {
-    move |q| {
-        q.body_map(|b| {
-            let b = b
-                .product_id(product_id)
-                .account_qualifier(qualifier.clone());
-            match &number {
-                Some(n) => b.account_number(n.clone()),
-                None => b,
-            }
-        })
-    }
-}
-
-/// The look-up body of [`crate::Client::credit_party_benefits`].
-fn benefits_query(
-    service_id: i64,
-    identifier: types::CreditPartyBenefitsRequestCreditPartyIdentifier,
-) -> impl for<'a> Fn(
-    builder::PostLookupCreditPartyBenefits<'a>,
-) -> builder::PostLookupCreditPartyBenefits<'a>
-       + Send
-       + Sync
-       + 'static {
-    move |q| {
-        q.body_map(|b| {
-            b.service_id(service_id)
-                .credit_party_identifier(identifier.clone())
-        })
     }
 }
