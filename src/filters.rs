@@ -1,6 +1,6 @@
 //! Filters of the list operations, validated before anything is sent.
 
-use crate::{validate, BenefitType, Error, ProductType, StatusClass};
+use crate::{validate, AnyBenefitType, AnyProductType, Error, StatusClass};
 use chrono::{DateTime, Utc};
 
 /// Filters of `services`, `countries` and `operators`.
@@ -107,18 +107,22 @@ impl PromotionFilter {
 /// Filters of `products`.
 ///
 /// ```
-/// use dvs::{BenefitType, ProductFilter, ProductType};
+/// # #[cfg(feature = "v1_21")] {
+/// use dvs::v1_21::{BenefitType, ProductType};
+/// use dvs::ProductFilter;
 /// let f = ProductFilter::new()
 ///     .country("GTM")
 ///     .product_type(ProductType::FixedValueRecharge)
 ///     .benefit_types([BenefitType::Data, BenefitType::Sms]);
 /// assert!(f.validate().is_ok());
+/// assert_eq!(f.product_type.as_deref(), Some("FIXED_VALUE_RECHARGE"));
+/// # }
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ProductFilter {
-    /// Product type.
-    pub product_type: Option<ProductType>,
+    /// Product type, as sent (the wire value of a version's `ProductType`).
+    pub product_type: Option<String>,
     /// Service id.
     pub service_id: Option<i64>,
     /// Subservice id (needs `service_id`).
@@ -131,8 +135,8 @@ pub struct ProductFilter {
     pub operator_id: Option<i64>,
     /// Products covering this country or subregion, global and regional ones included.
     pub region: Option<String>,
-    /// Benefit types.
-    pub benefit_types: Vec<BenefitType>,
+    /// Benefit types, as sent (wire values of a version's `BenefitType`).
+    pub benefit_types: Vec<String>,
     /// Preferred content language (`Accept-Language`).
     pub language: Option<String>,
 }
@@ -142,9 +146,9 @@ impl ProductFilter {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Only this type.
-    pub fn product_type(mut self, t: ProductType) -> Self {
-        self.product_type = Some(t);
+    /// Only this type (a version's `ProductType`).
+    pub fn product_type(mut self, t: impl AnyProductType) -> Self {
+        self.product_type = Some(t.as_str().to_string());
         self
     }
     /// Only this service.
@@ -177,9 +181,9 @@ impl ProductFilter {
         self.region = Some(code.into());
         self
     }
-    /// Only products with these benefit types.
-    pub fn benefit_types(mut self, types: impl IntoIterator<Item = BenefitType>) -> Self {
-        self.benefit_types = types.into_iter().collect();
+    /// Only products with these benefit types (a version's `BenefitType`s).
+    pub fn benefit_types<B: AnyBenefitType>(mut self, types: impl IntoIterator<Item = B>) -> Self {
+        self.benefit_types = types.into_iter().map(|b| b.as_str().to_string()).collect();
         self
     }
     /// Preferred content language, e.g. `es`.
@@ -219,7 +223,7 @@ impl ProductFilter {
         (!self.benefit_types.is_empty()).then(|| {
             self.benefit_types
                 .iter()
-                .map(BenefitType::as_str)
+                .map(String::as_str)
                 .collect::<Vec<_>>()
                 .join(",")
         })
@@ -241,8 +245,8 @@ impl ProductFilter {
 pub struct TransactionFilter {
     /// Your reference.
     pub external_id: Option<String>,
-    /// Product type.
-    pub product_type: Option<ProductType>,
+    /// Product type, as sent (the wire value of a version's `ProductType`).
+    pub product_type: Option<String>,
     /// Service id.
     pub service_id: Option<i64>,
     /// Subservice id.
@@ -273,9 +277,9 @@ impl TransactionFilter {
         self.external_id = Some(id.into());
         self
     }
-    /// Only this product type.
-    pub fn product_type(mut self, t: ProductType) -> Self {
-        self.product_type = Some(t);
+    /// Only this product type (a version's `ProductType`).
+    pub fn product_type(mut self, t: impl AnyProductType) -> Self {
+        self.product_type = Some(t.as_str().to_string());
         self
     }
     /// Only this service.

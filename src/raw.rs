@@ -28,6 +28,7 @@ macro_rules! raw_module {
         #[doc = $notes]
         pub mod raw {
             pub use super::$generated::builder;
+            pub use super::$generated::open;
             pub use super::$generated::types;
             pub use super::$generated::unions;
             pub use super::$generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};

@@ -209,7 +209,7 @@ macro_rules! shared_client_methods {
                         )?);
                     }
                     if let Some(t) = f.product_type {
-                        req = req.product_type(to_raw::<types::ProductTypes>(
+                        req = req.product_type(to_raw::<super::ProductType>(
                             "product_type",
                             t.as_str(),
                         )?);

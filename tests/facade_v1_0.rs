@@ -6,10 +6,10 @@
 
 mod facade_support;
 
-use dvs::v1_0::{Client, Product};
+use dvs::v1_0::{BenefitType, Client, Product, ProductType};
 use dvs::{
-    BenefitType, Credentials, DiscoveryFilter, Error, NewTransaction, ProductFilter, ProductType,
-    PromotionFilter, RetryPolicy, StatusClass, TransactionFilter,
+    Credentials, DiscoveryFilter, Error, NewTransaction, ProductFilter, PromotionFilter,
+    RetryPolicy, StatusClass, TransactionFilter,
 };
 use facade_support::*;
 use futures::StreamExt;
@@ -488,7 +488,12 @@ async fn a_payment_product_is_unknown_to_1_0_0() {
     assert_eq!(items[1], Product::Unknown(payment));
     assert_eq!(items[1].id(), 52018);
     assert_eq!(items[1].name(), "Enel Peru electricity bill");
-    assert_eq!(items[1].product_type(), ProductType::RangedValuePayment);
+    // A type 1.0.0 does not list: kept as sent, still ranged by its name.
+    assert_eq!(
+        items[1].product_type(),
+        ProductType::from("RANGED_VALUE_PAYMENT")
+    );
+    assert!(!items[1].product_type().is_known());
     assert!(items[1].is_unknown() && items[1].is_ranged());
 }
 

@@ -6,10 +6,10 @@
 
 mod facade_support;
 
-use dvs::v1_21::{Client, CreditParty, Product, Transaction};
+use dvs::v1_21::{BenefitType, Client, CreditParty, Product, ProductType, Transaction};
 use dvs::{
-    BenefitType, Credentials, DiscoveryFilter, Error, ErrorCode, Mode, NewTransaction, Outcome,
-    ProductFilter, ProductType, RetryPolicy, Status, StatusClass, TransactionFilter,
+    Credentials, DiscoveryFilter, Error, ErrorCode, Mode, NewTransaction, Outcome, ProductFilter,
+    RetryPolicy, Status, StatusClass, TransactionFilter,
 };
 use facade_support::*;
 use futures::StreamExt;

@@ -233,7 +233,7 @@ impl Client {
                     .page(n32("page", page)?)
                     .per_page(n32("per_page", per_page)?);
                 if let Some(t) = &filter.product_type {
-                    req = req.type_(to_raw::<types::ProductTypes>("type", t.as_str())?);
+                    req = req.type_(to_raw::<super::ProductType>("type", t.as_str())?);
                 }
                 if let Some(s) = filter.service_id {
                     req = req.service_id(to_raw::<types::ServiceId>("service_id", s)?);
@@ -356,14 +356,21 @@ impl Client {
     }
 }
 
-/// A product type this crate knows but DVS 1.0.0 does not have (e.g.
-/// `RANGED_VALUE_PAYMENT`) is refused; a type the crate does not know is
-/// sent as given.
-fn known_type(field: &'static str, t: Option<&crate::ProductType>) -> Result<(), Error> {
+/// A product type a later API version of this crate knows but DVS 1.0.0
+/// does not have (e.g. `RANGED_VALUE_PAYMENT`) is refused; a type the crate
+/// does not know is sent as given.
+fn known_type(field: &'static str, t: Option<&String>) -> Result<(), Error> {
+    #[cfg(feature = "v1_21")]
+    let later: &[&str] = <crate::v1_21::ProductType as crate::OpenEnum>::KNOWN;
+    #[cfg(not(feature = "v1_21"))]
+    let later: &[&str] = &[];
     match t {
-        Some(t) if t.is_known() && !Product::KNOWN_TAGS.contains(&t.as_str()) => Err(
-            Error::invalid(field, format!("{t} is not a product type of DVS 1.0.0")),
-        ),
+        Some(t) if later.contains(&t.as_str()) && !Product::KNOWN_TAGS.contains(&t.as_str()) => {
+            Err(Error::invalid(
+                field,
+                format!("{t} is not a product type of DVS 1.0.0"),
+            ))
+        }
         _ => Ok(()),
     }
 }

@@ -341,7 +341,7 @@ impl Client {
                     .page(n32("page", page)?)
                     .per_page(n32("per_page", per_page)?);
                 if let Some(t) = &filter.product_type {
-                    req = req.type_(to_raw::<types::ProductTypes>("type", t.as_str())?);
+                    req = req.type_(to_raw::<super::ProductType>("type", t.as_str())?);
                 }
                 if let Some(s) = filter.service_id {
                     req = req.service_id(to_raw::<types::ServiceId>("service_id", s)?);
