@@ -98,6 +98,15 @@ pub fn generate(
             std::iter::empty(),
         );
     }
+    // Every generated struct is `#[non_exhaustive]`, so that a field a
+    // refresh adds breaks no one who builds one (with its builder or from
+    // JSON). Progenitor takes attributes per type only: the struct names
+    // come from a first run of the generator.
+    let mut non_exhaustive = progenitor::TypePatch::default();
+    non_exhaustive.with_attr("#[non_exhaustive]");
+    for name in struct_names(&api, &settings)? {
+        settings.with_patch(&name, &non_exhaustive);
+    }
     let mut generator = progenitor::Generator::new(&settings);
     let tokens = generator.generate_tokens(&api)?;
     let mut code = tokens.to_string();
@@ -106,6 +115,25 @@ pub fn generate(
     code.push_str(&accessors_module(spec, version, &unions));
     let file: syn::File = syn::parse_str(&code)?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The names of the structs the generator makes of `api` with `settings`
+/// (components and the inline objects it names after their place).
+fn struct_names(
+    api: &openapiv3::OpenAPI,
+    settings: &progenitor::GenerationSettings,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let mut probe = progenitor::Generator::new(settings);
+    probe.generate_tokens(api)?;
+    let mut names: Vec<String> = probe
+        .get_type_space()
+        .iter_types()
+        .filter(|t| matches!(t.details(), typify::TypeDetails::Struct(_)))
+        .map(|t| t.name())
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 /// Rust identifier typify gives a component name (enough for the names DVS

@@ -694,15 +694,23 @@ fn transaction_request_serializes_only_what_a_client_sends() {
         .product_id(std::num::NonZeroU32::new(31204).unwrap())
         .auto_confirm(true)
         .calculation_mode(dvs::v1_21::CalculationMode::DestinationAmount)
-        .destination(Some(types::TransactionRequestDestination {
-            amount: dec!(500.0),
-            unit: types::NonEmptyString::from("INR".to_string()),
-            unit_type: dvs::v1_21::UnitType::Currency,
-        }))
-        .credit_party_identifier(Some(types::TransactionRequestCreditPartyIdentifier {
-            mobile_number: Some(types::E164::from("+919876543100".to_string())),
-            ..Default::default()
-        }))
+        // Generated structs are non-exhaustive: built with their builders.
+        .destination(Some(
+            types::TransactionRequestDestination::try_from(
+                types::TransactionRequestDestination::builder()
+                    .amount(dec!(500.0))
+                    .unit(types::NonEmptyString::from("INR".to_string()))
+                    .unit_type(dvs::v1_21::UnitType::Currency),
+            )
+            .unwrap(),
+        ))
+        .credit_party_identifier(Some(
+            types::TransactionRequestCreditPartyIdentifier::try_from(
+                types::TransactionRequestCreditPartyIdentifier::builder()
+                    .mobile_number(Some(types::E164::from("+919876543100".to_string()))),
+            )
+            .unwrap(),
+        ))
         .callback_url(Some(types::CallbackUrl::from(
             "https://partner.example.com/dvs/callbacks".to_string(),
         )))
