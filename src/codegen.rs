@@ -1,6 +1,7 @@
-//! Code generation from a normalized spec: progenitor settings, tagged-union
-//! enums, formatting. Shared by `build.rs` and `xtask` through `#[path]`; not
-//! part of the library.
+//! Code generation from a normalized spec: progenitor settings (with every
+//! struct `#[non_exhaustive]`), tagged-union enums, open enums for the
+//! schemas with known values, the facade's accessors, formatting. Shared by
+//! `build.rs` and `xtask` through `#[path]`; not part of the library.
 
 use std::fmt::Write as _;
 
