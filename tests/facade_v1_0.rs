@@ -447,6 +447,24 @@ async fn filters_1_0_0_lacks_are_refused_before_sending() {
         .0,
         "country_iso_code"
     );
+    // A product type of 1.21.0 that 1.0.0 does not have.
+    #[cfg(feature = "v1_21")]
+    {
+        let payment = dvs::v1_21::ProductType::RangedValuePayment;
+        let (f, reason) = field(
+            client
+                .products(ProductFilter::new().product_type(payment.clone()))
+                .map(drop),
+        );
+        assert_eq!(f, "type");
+        assert!(reason.contains("RANGED_VALUE_PAYMENT"), "{reason}");
+        let (f, _) = field(
+            client
+                .transactions(TransactionFilter::new().product_type(payment))
+                .map(drop),
+        );
+        assert_eq!(f, "product_type");
+    }
 
     assert!(
         requests(&server).await.is_empty(),
