@@ -107,7 +107,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let product = products
         .iter()
-        .find(|p| p.product_type() == dvs::ProductType::FixedValueRecharge)
+        .find(|p| p.product_type() == dvs::v1_21::ProductType::FixedValueRecharge)
         .ok_or("no fixed-value recharge product in this country")?;
     println!(
         "\n== Two top-ups of {} (#{}), confirmed in one step",

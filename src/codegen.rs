@@ -1,6 +1,7 @@
-//! Code generation from a normalized spec: progenitor settings, tagged-union
-//! enums, formatting. Shared by `build.rs` and `xtask` through `#[path]`; not
-//! part of the library.
+//! Code generation from a normalized spec: progenitor settings (with every
+//! struct `#[non_exhaustive]`), tagged-union enums, open enums for the
+//! schemas with known values, the facade's accessors, formatting. Shared by
+//! `build.rs` and `xtask` through `#[path]`; not part of the library.
 
 use std::fmt::Write as _;
 
@@ -86,6 +87,14 @@ pub fn generate(
             .into_iter(),
         );
     }
+    let open = open_enums(spec);
+    for e in &open {
+        settings.with_replacement(
+            &e.component,
+            format!("crate::{}::generated::open::{}", version.module, e.ident),
+            [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+        );
+    }
     for union in &unions {
         settings.with_replacement(
             &union.name,
@@ -96,10 +105,21 @@ pub fn generate(
             std::iter::empty(),
         );
     }
+    // Every generated struct is `#[non_exhaustive]`, so that a field a
+    // refresh adds breaks no one who builds one (with its builder or from
+    // JSON). Progenitor takes attributes per type only: the struct names
+    // come from a first run of the generator.
+    let mut non_exhaustive = progenitor::TypePatch::default();
+    non_exhaustive.with_attr("#[non_exhaustive]");
+    for name in struct_names(&api, &settings)? {
+        settings.with_patch(&name, &non_exhaustive);
+    }
     let mut generator = progenitor::Generator::new(&settings);
     let tokens = generator.generate_tokens(&api)?;
     let mut code = tokens.to_string();
     code.push_str(&unions_module(&unions));
+    code.push_str(&open_module(&open));
+    code.push_str(&accessors_module(spec, version, &unions));
     let lists = list_operations(spec, &unions);
     code.push_str(&list_operations_module(&lists));
     if version.dvs {
@@ -107,6 +127,25 @@ pub fn generate(
     }
     let file: syn::File = syn::parse_str(&code)?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The names of the structs the generator makes of `api` with `settings`
+/// (components and the inline objects it names after their place).
+fn struct_names(
+    api: &openapiv3::OpenAPI,
+    settings: &progenitor::GenerationSettings,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let mut probe = progenitor::Generator::new(settings);
+    probe.generate_tokens(api)?;
+    let mut names: Vec<String> = probe
+        .get_type_space()
+        .iter_types()
+        .filter(|t| matches!(t.details(), typify::TypeDetails::Struct(_)))
+        .map(|t| t.name())
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 /// Rust identifier typify gives a component name (enough for the names DVS
@@ -209,6 +248,568 @@ fn unions_module(unions: &[crate::normalize::TaggedUnion]) -> String {
             s,
             "_ => ::serde_json::from_str(raw.get()).map(Self::Unknown).map_err(::serde::de::Error::custom),\n}}\n}}\n}}"
         );
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// A component schema whose values normalization opened (it carries
+/// [`crate::normalize::KNOWN_VALUES_KEY`]), to generate as an open enum.
+struct OpenEnum {
+    /// Component name in the spec.
+    component: String,
+    /// Rust type name.
+    ident: String,
+    /// The schema's description.
+    doc: Option<String>,
+    /// Known values, without repeats, in spec order.
+    values: Vec<String>,
+}
+
+/// The named components that carry known values.
+fn open_enums(spec: &serde_json::Value) -> Vec<OpenEnum> {
+    let Some(schemas) = spec
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+    else {
+        return Vec::new();
+    };
+    schemas
+        .iter()
+        .filter_map(|(name, schema)| {
+            let known = schema.get(crate::normalize::KNOWN_VALUES_KEY)?.as_array()?;
+            let mut values: Vec<String> = Vec::new();
+            for v in known.iter().filter_map(serde_json::Value::as_str) {
+                if !values.iter().any(|seen| seen == v) {
+                    values.push(v.to_string());
+                }
+            }
+            Some(OpenEnum {
+                component: name.clone(),
+                ident: type_ident(name),
+                doc: schema
+                    .get("description")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string),
+                values,
+            })
+        })
+        .collect()
+}
+
+/// Variant names for an enum's values, in order: UpperCamelCase of the
+/// value's ASCII letters and digits (`FIXED_VALUE_RECHARGE` ->
+/// `FixedValueRecharge`), always a valid identifier (`V` before a leading
+/// digit, `Value` when nothing is left, never `Self` nor `Unknown`, the
+/// catch-all's name) and unique (a number appended on a collision).
+fn variant_idents(values: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(values.len());
+    for value in values {
+        let mut name = String::new();
+        for word in value
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                name.push(first.to_ascii_uppercase());
+                name.extend(chars.map(|c| c.to_ascii_lowercase()));
+            }
+        }
+        if name.is_empty() {
+            name.push_str("Value");
+        } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+            name.insert(0, 'V');
+        }
+        if name == "Self" || name == "Unknown" {
+            name.push_str("Value");
+        }
+        let base = name.clone();
+        let mut n = 2;
+        while out.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+/// The open enums, each declared through the crate's `open_enum!`: a
+/// variant per known value and `Unknown` for any other.
+fn open_module(enums: &[OpenEnum]) -> String {
+    let mut s = String::from(
+        "/// String enums of the spec, open to values added later (`Unknown`).\n\
+         pub mod open {\n",
+    );
+    for e in enums {
+        let doc = e.doc.as_deref().unwrap_or("A value of the spec.");
+        let _ = writeln!(
+            s,
+            "crate::open_enum::open_enum! {{\n#[doc = {doc:?}]\n#[doc = \"\"]\n#[doc = \"Generated from the `{component}` schema.\"]\npub enum {ident} {{",
+            component = e.component,
+            ident = e.ident
+        );
+        for (value, variant) in e.values.iter().zip(variant_idents(&e.values)) {
+            let _ = writeln!(
+                s,
+                "#[doc = {doc:?}]\n{variant} = {value:?},",
+                doc = format!("`{value}`.")
+            );
+        }
+        s.push_str("}\n}\n");
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// What an accessor reads.
+enum Read {
+    /// A property of the type (of each variant, for a union); `present`
+    /// reads `f`, a reference to its value (`&[T]` for an array), `absent`
+    /// stands for a variant without it or a null.
+    Property {
+        name: &'static str,
+        present: &'static str,
+        absent: &'static str,
+    },
+    /// An amount property (`{unit_type, unit, amount}`, the amount fixed or a
+    /// `{min, max, increment}` range): an `Option<crate::Amount>`.
+    Amount(&'static str),
+    /// Computed from the other accessors (`self`), the same for every
+    /// variant.
+    Computed(&'static str),
+}
+
+/// An accessor the facade promises on a generated type.
+struct Accessor {
+    name: &'static str,
+    doc: &'static str,
+    ret: &'static str,
+    read: Read,
+    /// For a union's `Unknown(v)` variant: reads `v`, the raw JSON.
+    unknown: &'static str,
+}
+
+const fn prop(name: &'static str, present: &'static str, absent: &'static str) -> Read {
+    Read::Property {
+        name,
+        present,
+        absent,
+    }
+}
+
+/// The accessors every product has, whatever its type: a match over the
+/// union's variants that reads each variant's own fields (a variant without
+/// a field answers the `absent` value), and reads the raw JSON of an unknown
+/// product type by key.
+const PRODUCT_ACCESSORS: &[Accessor] = &[
+    Accessor {
+        name: "id",
+        doc: "The product id (0 for an unknown type without a numeric id).",
+        ret: "i64",
+        read: prop("id", "::std::convert::Into::<i64>::into(f.clone())", "0"),
+        unknown: "v.get(\"id\").and_then(::serde_json::Value::as_i64).unwrap_or_default()",
+    },
+    Accessor {
+        name: "name",
+        doc: "The product name.",
+        ret: "&str",
+        read: prop("name", "f.as_str()", "\"\""),
+        unknown: "v.get(\"name\").and_then(::serde_json::Value::as_str).unwrap_or_default()",
+    },
+    Accessor {
+        name: "description",
+        doc: "The product description.",
+        ret: "&str",
+        read: prop("description", "f.as_str()", "\"\""),
+        unknown: "v.get(\"description\").and_then(::serde_json::Value::as_str).unwrap_or_default()",
+    },
+    Accessor {
+        name: "product_type",
+        doc: "The product type, also for types this crate does not know.",
+        ret: "super::open::ProductTypes",
+        read: prop(
+            "type",
+            "super::open::ProductTypes::from(f.as_str())",
+            "super::open::ProductTypes::from(\"\")",
+        ),
+        unknown: "super::open::ProductTypes::from(v.get(\"type\").and_then(::serde_json::Value::as_str).unwrap_or_default())",
+    },
+    Accessor {
+        name: "service",
+        doc: "The service id and name.",
+        ret: "Option<(i64, String)>",
+        read: prop(
+            "service",
+            "Some((::std::convert::Into::<i64>::into(f.id.clone()), f.name.to_string()))",
+            "None",
+        ),
+        unknown: "crate::product::read::json_id_name(v.get(\"service\"))",
+    },
+    Accessor {
+        name: "operator",
+        doc: "The operator id and name.",
+        ret: "Option<(i64, String)>",
+        read: prop(
+            "operator",
+            "Some((::std::convert::Into::<i64>::into(f.id.clone()), f.name.to_string()))",
+            "None",
+        ),
+        unknown: "crate::product::read::json_id_name(v.get(\"operator\"))",
+    },
+    Accessor {
+        name: "country_iso_code",
+        doc: "The operator's country code.",
+        ret: "Option<String>",
+        read: prop("operator", "Some(f.country.iso_code.to_string())", "None"),
+        unknown: "v.pointer(\"/operator/country/iso_code\").and_then(::serde_json::Value::as_str).map(str::to_string)",
+    },
+    Accessor {
+        name: "regions",
+        doc: "Codes of the regions the product covers (empty when none are listed).",
+        ret: "Vec<String>",
+        read: prop(
+            "regions",
+            "f.iter().map(|r| r.code.to_string()).collect()",
+            "Vec::new()",
+        ),
+        unknown: "crate::product::read::json_region_codes(v)",
+    },
+    Accessor {
+        name: "is_ranged",
+        doc: "The amount is chosen within a range.",
+        ret: "bool",
+        read: Read::Computed("crate::AnyProductType::is_ranged(&self.product_type())"),
+        unknown: "",
+    },
+    Accessor {
+        name: "source",
+        doc: "What the sender pays (a fixed amount or a range).",
+        ret: "Option<crate::Amount>",
+        read: Read::Amount("source"),
+        unknown: "v.get(\"source\").and_then(crate::Amount::from_json)",
+    },
+    Accessor {
+        name: "destination",
+        doc: "What the beneficiary receives (a fixed amount or a range).",
+        ret: "Option<crate::Amount>",
+        read: Read::Amount("destination"),
+        unknown: "v.get(\"destination\").and_then(crate::Amount::from_json)",
+    },
+    Accessor {
+        name: "required_credit_party_fields",
+        doc: "The credit-party fields a transaction for this product must carry: any one of the inner lists, complete (e.g. `[[\"mobile_number\"]]`).",
+        ret: "Vec<Vec<String>>",
+        read: prop("required_credit_party_identifier_fields", "f.to_vec()", "Vec::new()"),
+        unknown: "crate::product::read::json_field_sets(v, \"required_credit_party_identifier_fields\")",
+    },
+    Accessor {
+        name: "required_sender_fields",
+        doc: "The sender fields a transaction for this product must carry.",
+        ret: "Vec<Vec<String>>",
+        read: prop("required_sender_fields", "f.to_vec()", "Vec::new()"),
+        unknown: "crate::product::read::json_field_sets(v, \"required_sender_fields\")",
+    },
+    Accessor {
+        name: "required_beneficiary_fields",
+        doc: "The beneficiary fields a transaction for this product must carry.",
+        ret: "Vec<Vec<String>>",
+        read: prop("required_beneficiary_fields", "f.to_vec()", "Vec::new()"),
+        unknown: "crate::product::read::json_field_sets(v, \"required_beneficiary_fields\")",
+    },
+    Accessor {
+        name: "new_transaction",
+        doc: "A transaction of this product, with your reference `external_id`, that refuses before sending an amount outside the product's ranges (see [`NewTransaction::destination_range`](crate::NewTransaction::destination_range)).",
+        ret: "crate::NewTransaction",
+        read: Read::Computed("crate::product::read::new_transaction(external_id, self.id(), self.source(), self.destination())"),
+        unknown: "",
+    },
+    Accessor {
+        name: "is_unknown",
+        doc: "True when the crate does not know this product's type.",
+        ret: "bool",
+        read: Read::Computed("matches!(self, Self::Unknown(_))"),
+        unknown: "",
+    },
+];
+
+/// What the facade and the transaction flows read of a transaction.
+const TRANSACTION_ACCESSORS: &[Accessor] = &[
+    Accessor {
+        name: "transaction_id",
+        doc: "The transaction id (absent only in a malformed response).",
+        ret: "Option<i64>",
+        read: prop("id", "Some(::std::convert::Into::<i64>::into(f.clone()))", "None"),
+        unknown: "",
+    },
+    Accessor {
+        name: "status_class",
+        doc: "The status class, from its id (open to classes added later).",
+        ret: "crate::StatusClass",
+        read: prop(
+            "status",
+            "match f.class.as_ref() { Some(c) => crate::StatusClass::from_parts(c.id, &c.message), None => crate::StatusClass::Unknown { id: 0, message: None } }",
+            "crate::StatusClass::Unknown { id: 0, message: None }",
+        ),
+        unknown: "",
+    },
+    Accessor {
+        name: "detailed_status",
+        doc: "The detailed status (e.g. `DECLINED-INVALID-CREDIT-PARTY`).",
+        ret: "Option<crate::Status>",
+        read: prop(
+            "status",
+            "f.message.as_ref().map(|m| crate::Status::from(m.as_str()))",
+            "None",
+        ),
+        unknown: "",
+    },
+    Accessor {
+        name: "is_final",
+        doc: "No further status is expected (but `COMPLETED` may rarely turn `REVERSED`).",
+        ret: "bool",
+        read: Read::Computed("self.status_class().is_final()"),
+        unknown: "",
+    },
+    Accessor {
+        name: "is_success",
+        doc: "The value was delivered.",
+        ret: "bool",
+        read: Read::Computed("self.status_class().is_success()"),
+        unknown: "",
+    },
+    Accessor {
+        name: "pin",
+        doc: "The PIN of a PIN-based product, once delivered.",
+        ret: "Option<&crate::Pin>",
+        read: prop("pin", "Some(f)", "None"),
+        unknown: "",
+    },
+];
+
+/// What the transaction flows need of a version's transaction type.
+const TRANSACTION_VIEW: &str = "impl crate::flows::TxView for types::Transaction {\n\
+    fn tx_id(&self) -> Option<i64> { self.transaction_id() }\n\
+    fn tx_external_id(&self) -> &str { &self.external_id }\n\
+    fn tx_class(&self) -> crate::StatusClass { self.status_class() }\n\
+    fn tx_json(&self) -> ::serde_json::Value { ::serde_json::to_value(self).unwrap_or_default() }\n\
+    }\n";
+
+/// Follows `$ref`s (and a lone `allOf` wrapper) to the schema they name.
+fn resolve<'a>(
+    spec: &'a serde_json::Value,
+    mut schema: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    for _ in 0..32 {
+        if let Some(r) = schema.get("$ref").and_then(serde_json::Value::as_str) {
+            match r.strip_prefix('#').and_then(|p| spec.pointer(p)) {
+                Some(s) => schema = s,
+                None => break,
+            }
+        } else if let Some([only]) = schema
+            .get("allOf")
+            .and_then(serde_json::Value::as_array)
+            .map(Vec::as_slice)
+        {
+            schema = only;
+        } else {
+            break;
+        }
+    }
+    schema
+}
+
+/// How generated code reads a property of an object schema: `None` when
+/// the schema has no such property.
+fn read_property(
+    spec: &serde_json::Value,
+    object: &serde_json::Value,
+    owner: &str,
+    name: &str,
+    present: &str,
+    absent: &str,
+) -> String {
+    let object = resolve(spec, object);
+    let Some(schema) = object.pointer(&format!(
+        "/properties/{}",
+        name.replace('~', "~0").replace('/', "~1")
+    )) else {
+        return absent.to_string();
+    };
+    let field = field_ident(name);
+    let resolved = resolve(spec, schema);
+    if resolved.get("type").and_then(serde_json::Value::as_str) == Some("array") {
+        // `Vec<T>` or `Option<Vec<T>>`, whichever the generator chose.
+        return format!("{{ let f = crate::product::read::items(&{owner}.{field}); {present} }}");
+    }
+    let required = object
+        .get("required")
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|r| r.iter().any(|n| n == name));
+    let nullable = schema.get("nullable") == Some(&serde_json::Value::Bool(true))
+        || resolved.get("nullable") == Some(&serde_json::Value::Bool(true));
+    if required && !nullable {
+        format!("{{ let f = &{owner}.{field}; {present} }}")
+    } else {
+        format!("match &{owner}.{field} {{ Some(f) => {present}, None => {absent} }}")
+    }
+}
+
+/// How generated code reads an amount property (see [`Read::Amount`]).
+fn read_amount(
+    spec: &serde_json::Value,
+    object: &serde_json::Value,
+    owner: &str,
+    name: &str,
+) -> String {
+    let object_schema = resolve(spec, object);
+    let Some(amount_owner) = object_schema.pointer(&format!("/properties/{name}")) else {
+        return "None".to_string();
+    };
+    let amount_owner = resolve(spec, amount_owner);
+    let value = match amount_owner
+        .pointer("/properties/amount")
+        .map(|a| resolve(spec, a))
+    {
+        None => "None".to_string(),
+        Some(range) if range.get("properties").is_some() => {
+            let part = |p: &str| {
+                if range.pointer(&format!("/properties/{p}")).is_some() {
+                    format!("crate::product::read::decimal(&f.amount.{p})")
+                } else {
+                    "None".to_string()
+                }
+            };
+            format!(
+                "Some(crate::AmountValue::Range(crate::AmountRange::new({}, {}, {})))",
+                part("min"),
+                part("max"),
+                part("increment")
+            )
+        }
+        Some(_) => {
+            "crate::product::read::decimal(&f.amount).map(crate::AmountValue::Fixed)".to_string()
+        }
+    };
+    let present = format!("crate::product::read::amount(&f.unit_type, &f.unit, {value})");
+    read_property(spec, object, owner, name, &present, "None")
+}
+
+/// The body of an accessor over `owner`, an instance of `schema`.
+fn accessor_body(
+    spec: &serde_json::Value,
+    schema: &serde_json::Value,
+    owner: &str,
+    a: &Accessor,
+) -> String {
+    match &a.read {
+        Read::Property {
+            name,
+            present,
+            absent,
+        } => read_property(spec, schema, owner, name, present, absent),
+        Read::Amount(name) => read_amount(spec, schema, owner, name),
+        Read::Computed(expr) => expr.to_string(),
+    }
+}
+
+/// Rust field name typify gives a property (enough for DVS's snake_case
+/// names).
+fn field_ident(name: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn",
+        "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+        "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
+        "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro", "override",
+        "priv", "typeof", "unsized", "virtual", "yield", "try",
+    ];
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
+/// The facade's accessors on the DVS product union and transaction,
+/// generated from the spec, so that a variant a refreshed spec adds gets
+/// them too. Not for other APIs.
+fn accessors_module(
+    spec: &serde_json::Value,
+    version: &Version,
+    unions: &[crate::normalize::TaggedUnion],
+) -> String {
+    let mut s = String::from(
+        "/// What the facade reads of the generated types, field by field.\n\
+         mod accessors {\n#[allow(unused_imports)]\nuse super::{open, types, unions};\n",
+    );
+    if !version.dvs {
+        s.push_str("}\n");
+        return s;
+    }
+    let schemas = |name: &str| spec.pointer(&format!("/components/schemas/{name}"));
+    for u in unions.iter().filter(|u| u.name == "Product") {
+        let _ = writeln!(s, "impl unions::{} {{", type_ident(&u.name));
+        for a in PRODUCT_ACCESSORS {
+            let args = if a.name == "new_transaction" {
+                "external_id: impl Into<String>"
+            } else {
+                ""
+            };
+            let _ = write!(
+                s,
+                "#[doc = {doc:?}]\npub fn {name}(&self{comma}{args}) -> {ret} {{\n",
+                doc = a.doc,
+                name = a.name,
+                ret = a.ret,
+                comma = if args.is_empty() { "" } else { ", " },
+            );
+            if let Read::Computed(expr) = &a.read {
+                let _ = writeln!(s, "{expr}\n}}");
+                continue;
+            }
+            s.push_str("match self {\n");
+            for schema_name in u.variants.values() {
+                let ty = type_ident(schema_name);
+                let name = type_ident(&u.name);
+                let variant = ty
+                    .strip_prefix(&name)
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or(&ty);
+                let schema = schemas(schema_name).unwrap_or(&serde_json::Value::Null);
+                let _ = writeln!(
+                    s,
+                    "Self::{variant}(p) => {},",
+                    accessor_body(spec, schema, "p", a)
+                );
+            }
+            let _ = writeln!(s, "Self::Unknown(v) => {},\n}}\n}}", a.unknown);
+        }
+        s.push_str("}\n");
+    }
+    if let Some(schema) = schemas("Transaction") {
+        s.push_str("impl types::Transaction {\n");
+        for a in TRANSACTION_ACCESSORS {
+            let _ = writeln!(
+                s,
+                "#[doc = {doc:?}]\npub fn {name}(&self) -> {ret} {{\n{body}\n}}",
+                doc = a.doc,
+                name = a.name,
+                ret = a.ret,
+                body = accessor_body(spec, schema, "self", a)
+            );
+        }
+        s.push_str("}\n");
+        s.push_str(TRANSACTION_VIEW);
     }
     s.push_str("}\n");
     s
@@ -462,4 +1063,47 @@ fn facade_module(lists: &[ListOperation], module: &str) -> String {
     }
     s.push_str("}\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::variant_idents;
+
+    fn idents(values: &[&str]) -> Vec<String> {
+        variant_idents(&values.iter().map(|v| v.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn variant_names_are_upper_camel_case() {
+        assert_eq!(
+            idents(&["FIXED_VALUE_RECHARGE", "DATA", "PAST_DUE", "e-sim"]),
+            ["FixedValueRecharge", "Data", "PastDue", "ESim"]
+        );
+    }
+
+    #[test]
+    fn variant_names_are_identifiers_and_unique() {
+        let names = idents(&[
+            "", "---", "2FA", "self", "SELF", "unknown", "A_B", "A-B", "a b", "ÉTÉ", "Value",
+        ]);
+        assert_eq!(
+            names,
+            [
+                "Value",
+                "Value2",
+                "V2fa",
+                "SelfValue",
+                "SelfValue2",
+                "UnknownValue",
+                "AB",
+                "AB2",
+                "AB3",
+                "T",
+                "Value3"
+            ]
+        );
+        for n in &names {
+            assert!(syn::parse_str::<syn::Ident>(n).is_ok(), "{n}");
+        }
+    }
 }

@@ -212,69 +212,6 @@ where
     Ok(actual)
 }
 
-/// Implements status accessors and [`TxView`] on a version's generated
-/// transaction type.
-macro_rules! transaction_accessors {
-    ($tx:ty) => {
-        impl $tx {
-            /// The transaction id (absent only in a malformed response).
-            pub fn transaction_id(&self) -> Option<i64> {
-                self.id.as_ref().map(|id| id.0)
-            }
-
-            /// The status class, from its id (open to classes added later).
-            pub fn status_class(&self) -> $crate::StatusClass {
-                match self.status.as_ref().and_then(|s| s.class.as_ref()) {
-                    Some(c) => $crate::StatusClass::from_parts(c.id, &c.message.0),
-                    None => $crate::StatusClass::Unknown {
-                        id: 0,
-                        message: None,
-                    },
-                }
-            }
-
-            /// The detailed status (e.g. `DECLINED-INVALID-CREDIT-PARTY`).
-            pub fn detailed_status(&self) -> Option<$crate::Status> {
-                self.status
-                    .as_ref()
-                    .and_then(|s| s.message.as_ref())
-                    .map(|m| $crate::Status::from(m.0.as_str()))
-            }
-
-            /// No further status is expected (but `COMPLETED` may rarely turn `REVERSED`).
-            pub fn is_final(&self) -> bool {
-                self.status_class().is_final()
-            }
-
-            /// The value was delivered.
-            pub fn is_success(&self) -> bool {
-                self.status_class().is_success()
-            }
-
-            /// The PIN of a PIN-based product, once delivered.
-            pub fn pin(&self) -> Option<&$crate::Pin> {
-                self.pin.as_ref()
-            }
-        }
-
-        impl $crate::flows::TxView for $tx {
-            fn tx_id(&self) -> Option<i64> {
-                self.transaction_id()
-            }
-            fn tx_external_id(&self) -> &str {
-                &self.external_id
-            }
-            fn tx_class(&self) -> $crate::StatusClass {
-                self.status_class()
-            }
-            fn tx_json(&self) -> serde_json::Value {
-                serde_json::to_value(self).unwrap_or_default()
-            }
-        }
-    };
-}
-pub(crate) use transaction_accessors;
-
 /// Runs a transaction call in a task of the client, so that the request in
 /// flight and its recovery finish even when the caller's future is dropped.
 pub(crate) async fn detached<T, F>(outcome: crate::Outcome, call: F) -> Result<T, Error>

@@ -29,10 +29,10 @@ pub use config::{ClientBuilder, Credentials, Environment, FromConfig};
 pub use convert::Localized;
 pub use error::{ApiErrorItem, Error, ErrorCode, ExistingTransaction, Outcome};
 pub use item::{Item, Malformed};
-pub use open_enum::UnknownValue;
+pub use open_enum::{OpenEnum, UnknownValue};
 pub use page::{Page, Paginator, RateLimit};
 pub use pin::Pin;
-pub use product::{Amount, AmountRange, AmountValue, BenefitType, CalculationMode, ProductType};
+pub use product::{Amount, AmountRange, AmountValue, AnyBenefitType, AnyProductType};
 /// The exact decimal type of every amount, price, fee and rate.
 pub use rust_decimal::Decimal;
 pub use status::{Status, StatusClass};

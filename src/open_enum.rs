@@ -25,9 +25,28 @@ impl std::fmt::Display for UnknownValue {
     }
 }
 
+/// What every open enum offers, whatever its API version: the wire value,
+/// and whether this version of the crate knows it. Version-neutral code
+/// (filters, the simulator) takes any open enum through it.
+pub trait OpenEnum:
+    Clone + std::fmt::Debug + std::fmt::Display + for<'a> From<&'a str> + Send + Sync + 'static
+{
+    /// Every value this version of the crate knows.
+    const KNOWN: &'static [&'static str];
+
+    /// The wire value.
+    fn as_str(&self) -> &str;
+
+    /// False for a value this version of the crate does not know.
+    fn is_known(&self) -> bool {
+        Self::KNOWN.contains(&self.as_str())
+    }
+}
+
 /// Declares a string enum with an `Unknown(UnknownValue)` variant for values this
 /// version of the crate does not know, with `as_str`, `Display`, `FromStr`
-/// (infallible), `From<&str>` and string (de)serialization.
+/// (infallible), `From<&str>`, string (de)serialization, a JSON schema of a
+/// string, and [`OpenEnum`].
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
@@ -59,6 +78,33 @@ macro_rules! open_enum {
             /// False for [`Self::Unknown`].
             pub fn is_known(&self) -> bool {
                 !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl $crate::OpenEnum for $name {
+            const KNOWN: &'static [&'static str] = Self::KNOWN;
+
+            fn as_str(&self) -> &str {
+                Self::as_str(self)
+            }
+
+            fn is_known(&self) -> bool {
+                Self::is_known(self)
+            }
+        }
+
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> String {
+                stringify!($name).to_string()
+            }
+
+            fn is_referenceable() -> bool {
+                false
+            }
+
+            /// A string: values this version does not know are accepted too.
+            fn json_schema(generator: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                <String as ::schemars::JsonSchema>::json_schema(generator)
             }
         }
 

@@ -1,63 +1,37 @@
 //! What every product has, across product types and API versions.
 
-use crate::open_enum::open_enum;
 use crate::Error;
+use crate::OpenEnum;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-open_enum! {
-    /// A product type (the `type` field of a product).
-    pub enum ProductType {
-        /// A fixed denomination recharge (airtime, bundles).
-        FixedValueRecharge = "FIXED_VALUE_RECHARGE",
-        /// A recharge of an amount chosen within a range.
-        RangedValueRecharge = "RANGED_VALUE_RECHARGE",
-        /// A voucher (PIN) of fixed value.
-        FixedValuePinPurchase = "FIXED_VALUE_PIN_PURCHASE",
-        /// A voucher (PIN) of an amount chosen within a range.
-        RangedValuePinPurchase = "RANGED_VALUE_PIN_PURCHASE",
-        /// A bill or service payment of an amount chosen within a range.
-        RangedValuePayment = "RANGED_VALUE_PAYMENT",
-    }
-}
-
-open_enum! {
-    /// A benefit type (what a product redeems into).
-    pub enum BenefitType {
-        /// Talk time.
-        Talktime = "TALKTIME",
-        /// Mobile or broadband data.
-        Data = "DATA",
-        /// Text messages.
-        Sms = "SMS",
-        /// A bill or insurance payment.
-        Payment = "PAYMENT",
-        /// Prepaid credits.
-        Credits = "CREDITS",
-    }
-}
-
-open_enum! {
-    /// How the amount of a ranged product is given.
-    pub enum CalculationMode {
-        /// The amount the sender pays (`source`).
-        SourceAmount = "SOURCE_AMOUNT",
-        /// The amount the beneficiary receives (`destination`).
-        DestinationAmount = "DESTINATION_AMOUNT",
-    }
-}
-
-impl ProductType {
+/// A product type of any API version (`v1_21::ProductType`,
+/// `v1_0::ProductType`): what a product type's wire value says about it.
+///
+/// ```
+/// # #[cfg(feature = "v1_21")] {
+/// use dvs::AnyProductType;
+/// use dvs::v1_21::ProductType;
+/// assert!(ProductType::RangedValuePinPurchase.is_ranged());
+/// assert!(ProductType::RangedValuePinPurchase.is_pin());
+/// assert!(!ProductType::FixedValueRecharge.is_ranged());
+/// # }
+/// ```
+pub trait AnyProductType: OpenEnum {
     /// The amount is chosen within a range (and a calculation mode is needed).
-    pub fn is_ranged(&self) -> bool {
+    fn is_ranged(&self) -> bool {
         self.as_str().starts_with("RANGED_")
     }
 
     /// The product delivers a PIN.
-    pub fn is_pin(&self) -> bool {
+    fn is_pin(&self) -> bool {
         self.as_str().contains("_PIN_")
     }
 }
+
+/// A benefit type of any API version (`v1_21::BenefitType`,
+/// `v1_0::BenefitType`), as product filters take it.
+pub trait AnyBenefitType: OpenEnum {}
 
 /// The value of a product's source or destination.
 #[derive(Clone, Debug, PartialEq)]
@@ -218,153 +192,118 @@ impl Amount {
     }
 }
 
-/// Implements the accessors every product has on a version's generated
-/// `Product` union, whose variants all carry the common fields.
-macro_rules! product_accessors {
-    ($union:ty { $($variant:ident),* }) => {
-        impl $union {
-            fn json(&self) -> serde_json::Value {
-                serde_json::to_value(self).unwrap_or_default()
-            }
+/// Helpers of the accessors generated on each version's `Product` and
+/// `Transaction` (see `src/codegen.rs`): typed fields of known variants, and
+/// the raw JSON of an unknown product type, read by key.
+pub(crate) mod read {
+    use super::{Amount, AmountValue};
+    use rust_decimal::Decimal;
+    use serde_json::Value;
 
-            /// The product id (0 for an unknown type without a numeric id).
-            pub fn id(&self) -> i64 {
-                match self {
-                    $(Self::$variant(p) => p.id,)*
-                    Self::Unknown(v) => v.get("id").and_then(serde_json::Value::as_i64).unwrap_or_default(),
-                    // A variant a refreshed spec added that this facade does not list.
-                    #[allow(unreachable_patterns)]
-                    _ => self.json().get("id").and_then(serde_json::Value::as_i64).unwrap_or_default(),
-                }
-            }
+    /// An array field, whether the generator made it `Vec<T>` or
+    /// `Option<Vec<T>>` (none: empty).
+    pub(crate) trait Items<T> {
+        fn items(&self) -> &[T];
+    }
 
-            /// The product name.
-            pub fn name(&self) -> &str {
-                match self {
-                    $(Self::$variant(p) => &p.name,)*
-                    Self::Unknown(v) => v.get("name").and_then(serde_json::Value::as_str).unwrap_or_default(),
-                    #[allow(unreachable_patterns)]
-                    _ => "",
-                }
-            }
-
-            /// The product description.
-            pub fn description(&self) -> &str {
-                match self {
-                    $(Self::$variant(p) => &p.description,)*
-                    Self::Unknown(v) => v.get("description").and_then(serde_json::Value::as_str).unwrap_or_default(),
-                    #[allow(unreachable_patterns)]
-                    _ => "",
-                }
-            }
-
-            /// The product type, also for types this crate does not know.
-            pub fn product_type(&self) -> $crate::ProductType {
-                match self {
-                    $(Self::$variant(p) => $crate::ProductType::from(::std::convert::AsRef::<str>::as_ref(&*p.type_)),)*
-                    Self::Unknown(v) => $crate::ProductType::from(
-                        v.get("type").and_then(serde_json::Value::as_str).unwrap_or_default(),
-                    ),
-                    #[allow(unreachable_patterns)]
-                    _ => $crate::ProductType::from(
-                        self.json().get("type").and_then(serde_json::Value::as_str).unwrap_or_default(),
-                    ),
-                }
-            }
-
-            /// The service id and name.
-            pub fn service(&self) -> Option<(i64, String)> {
-                let v = self.json();
-                let s = v.get("service")?;
-                Some((s.get("id")?.as_i64()?, s.get("name")?.as_str()?.to_string()))
-            }
-
-            /// The operator id and name.
-            pub fn operator(&self) -> Option<(i64, String)> {
-                let v = self.json();
-                let o = v.get("operator")?;
-                Some((o.get("id")?.as_i64()?, o.get("name")?.as_str()?.to_string()))
-            }
-
-            /// The operator's country code.
-            pub fn country_iso_code(&self) -> Option<String> {
-                let v = self.json();
-                Some(v.pointer("/operator/country/iso_code")?.as_str()?.to_string())
-            }
-
-            /// Codes of the regions the product covers (empty when none are listed).
-            pub fn regions(&self) -> Vec<String> {
-                let v = self.json();
-                v.get("regions")
-                    .and_then(serde_json::Value::as_array)
-                    .map(|rs| rs.iter().filter_map(|r| Some(r.get("code")?.as_str()?.to_string())).collect())
-                    .unwrap_or_default()
-            }
-
-            /// The amount is chosen within a range.
-            pub fn is_ranged(&self) -> bool {
-                self.product_type().is_ranged()
-            }
-
-            /// What the sender pays (a fixed amount or a range).
-            pub fn source(&self) -> Option<$crate::Amount> {
-                $crate::Amount::from_json(self.json().get("source")?)
-            }
-
-            /// What the beneficiary receives (a fixed amount or a range).
-            pub fn destination(&self) -> Option<$crate::Amount> {
-                $crate::Amount::from_json(self.json().get("destination")?)
-            }
-
-            /// The credit-party fields a transaction for this product must
-            /// carry: any one of the inner lists, complete (e.g.
-            /// `[["mobile_number"]]`).
-            pub fn required_credit_party_fields(&self) -> Vec<Vec<String>> {
-                self.field_sets("required_credit_party_identifier_fields")
-            }
-
-            /// The sender fields a transaction for this product must carry.
-            pub fn required_sender_fields(&self) -> Vec<Vec<String>> {
-                self.field_sets("required_sender_fields")
-            }
-
-            /// The beneficiary fields a transaction for this product must carry.
-            pub fn required_beneficiary_fields(&self) -> Vec<Vec<String>> {
-                self.field_sets("required_beneficiary_fields")
-            }
-
-            fn field_sets(&self, key: &str) -> Vec<Vec<String>> {
-                let v = self.json();
-                v.get(key)
-                    .and_then(serde_json::Value::as_array)
-                    .map(|sets| {
-                        sets.iter()
-                            .map(|set| {
-                                set.as_array()
-                                    .map(|s| s.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
-                                    .unwrap_or_default()
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            }
-
-            /// A transaction of this product, with your reference
-            /// `external_id`, that refuses before sending an amount outside
-            /// the product's ranges (see
-            /// [`NewTransaction::destination_range`](crate::NewTransaction::destination_range)).
-            pub fn new_transaction(&self, external_id: impl Into<String>) -> $crate::NewTransaction {
-                let range = |a: Option<$crate::Amount>| a.and_then(|a| a.range().copied());
-                $crate::NewTransaction::new(external_id, self.id())
-                    .source_range(range(self.source()))
-                    .destination_range(range(self.destination()))
-            }
-
-            /// True when the crate does not know this product's type.
-            pub fn is_unknown(&self) -> bool {
-                matches!(self, Self::Unknown(_))
-            }
+    impl<T> Items<T> for Vec<T> {
+        fn items(&self) -> &[T] {
+            self
         }
-    };
+    }
+
+    impl<T> Items<T> for Option<Vec<T>> {
+        fn items(&self) -> &[T] {
+            self.as_deref().unwrap_or_default()
+        }
+    }
+
+    pub(crate) fn items<T>(field: &impl Items<T>) -> &[T] {
+        field.items()
+    }
+
+    /// A decimal field, required or not.
+    pub(crate) trait DecimalField {
+        fn decimal(&self) -> Option<Decimal>;
+    }
+
+    impl DecimalField for Decimal {
+        fn decimal(&self) -> Option<Decimal> {
+            Some(*self)
+        }
+    }
+
+    impl DecimalField for Option<Decimal> {
+        fn decimal(&self) -> Option<Decimal> {
+            *self
+        }
+    }
+
+    pub(crate) fn decimal(field: &impl DecimalField) -> Option<Decimal> {
+        field.decimal()
+    }
+
+    /// An amount from its typed parts.
+    pub(crate) fn amount(
+        unit_type: &impl std::fmt::Display,
+        unit: &impl std::fmt::Display,
+        value: Option<AmountValue>,
+    ) -> Option<Amount> {
+        Some(Amount {
+            unit_type: unit_type.to_string(),
+            unit: unit.to_string(),
+            value: value?,
+        })
+    }
+
+    /// `(id, name)` of a JSON object such as a product's `service`.
+    pub(crate) fn json_id_name(v: Option<&Value>) -> Option<(i64, String)> {
+        let v = v?;
+        Some((v.get("id")?.as_i64()?, v.get("name")?.as_str()?.to_string()))
+    }
+
+    /// The region codes of a product's JSON.
+    pub(crate) fn json_region_codes(v: &Value) -> Vec<String> {
+        v.get("regions")
+            .and_then(Value::as_array)
+            .map(|rs| {
+                rs.iter()
+                    .filter_map(|r| Some(r.get("code")?.as_str()?.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The field sets under `key` of a product's JSON.
+    pub(crate) fn json_field_sets(v: &Value, key: &str) -> Vec<Vec<String>> {
+        v.get(key)
+            .and_then(Value::as_array)
+            .map(|sets| {
+                sets.iter()
+                    .map(|set| {
+                        set.as_array()
+                            .map(|s| {
+                                s.iter()
+                                    .filter_map(|f| f.as_str().map(str::to_string))
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A transaction of a product, bounded by the product's ranges.
+    pub(crate) fn new_transaction(
+        external_id: impl Into<String>,
+        product_id: i64,
+        source: Option<Amount>,
+        destination: Option<Amount>,
+    ) -> crate::NewTransaction {
+        let range = |a: Option<Amount>| a.and_then(|a| a.range().copied());
+        crate::NewTransaction::new(external_id, product_id)
+            .source_range(range(source))
+            .destination_range(range(destination))
+    }
 }
-pub(crate) use product_accessors;

@@ -6,7 +6,8 @@ macro_rules! dvs_notes {
         "Differences from the vendor's document, made on purpose (see the \
 fixups in the crate's `normalize` source): error statuses decode as the DVS error body \
 (`types::Errors`); transaction request bodies use `TransactionRequest`; response types accept \
-unknown fields, unknown enum values (as strings) and values outside documented patterns; \
+unknown fields, unknown enum values (the `Unknown` variant of the open enums of `open`) and values \
+outside documented patterns; structs are `#[non_exhaustive]` (build them with their builders); \
 `tags` and `benefit_types` take one comma-separated string; `Product` is an enum selected by \
 `type` with an `Unknown` variant."
     };
@@ -48,6 +49,7 @@ macro_rules! raw_module {
         #[doc = $notes]
         pub mod raw {
             pub use super::$generated::builder;
+            pub use super::$generated::open;
             pub use super::$generated::types;
             pub use super::$generated::unions;
             pub use super::$generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};

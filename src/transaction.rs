@@ -1,7 +1,7 @@
 //! Creating transactions: the request, validated before it is sent.
 
 use crate::product::decimal;
-use crate::{validate, AmountRange, CalculationMode, Error};
+use crate::{validate, AmountRange, Error};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
@@ -40,6 +40,23 @@ pub enum Mode {
     Async,
     /// DVS holds the request up to 180 s to answer with a final status.
     Sync,
+}
+
+/// Which side of a ranged transaction the request fixes (the request's
+/// `calculation_mode`; every API version has these two).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CalculationMode {
+    SourceAmount,
+    DestinationAmount,
+}
+
+impl CalculationMode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::SourceAmount => "SOURCE_AMOUNT",
+            Self::DestinationAmount => "DESTINATION_AMOUNT",
+        }
+    }
 }
 
 /// A transaction to create. `external_id` is your unique reference: it is

@@ -120,3 +120,40 @@ fn generated_valuetopup() {
     let code = include_str!(concat!(env!("OUT_DIR"), "/valuetopup_v2.rs"));
     insta::assert_snapshot!("generated_valuetopup", code);
 }
+
+/// Every struct of a generated `types` module is `#[non_exhaustive]` (a
+/// field a refresh adds breaks no one who builds one); its builders are not.
+#[cfg(any(feature = "v1_21", feature = "v1_0"))]
+#[test]
+fn generated_structs_are_non_exhaustive() {
+    let files: &[&str] = &[
+        #[cfg(feature = "v1_21")]
+        include_str!(concat!(env!("OUT_DIR"), "/dvs_v1_21.rs")),
+        #[cfg(feature = "v1_0")]
+        include_str!(concat!(env!("OUT_DIR"), "/dvs_v1_0.rs")),
+    ];
+    for code in files {
+        let types = &code[code.find("\npub mod types {").unwrap()..];
+        let types = &types[..types.find("\n    pub mod builder {").unwrap()];
+        let lines: Vec<&str> = types.lines().collect();
+        let mut structs = 0;
+        for (i, line) in lines.iter().enumerate() {
+            let Some(rest) = line.strip_prefix("    pub struct ") else {
+                continue;
+            };
+            if !rest.trim_end().ends_with('{') {
+                continue; // a newtype: nothing to add to it
+            }
+            structs += 1;
+            let attrs = lines[..i]
+                .iter()
+                .rev()
+                .take_while(|l| !l.starts_with("    }") && !l.starts_with("    pub "));
+            assert!(
+                attrs.clone().any(|l| l.trim() == "#[non_exhaustive]"),
+                "{rest}"
+            );
+        }
+        assert!(structs > 40, "{structs} structs");
+    }
+}

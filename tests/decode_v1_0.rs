@@ -465,8 +465,8 @@ fn forward_compatible_transaction_still_decodes() {
             .as_ref()
             .unwrap()
             .unit_type
-            .as_deref()
-            .map(String::as_str),
+            .as_ref()
+            .map(|u| u.as_str()),
         Some("POINTS")
     );
     let types::TransactionBenefitsItem::FixedBenefit(benefit) = &t.benefits.as_ref().unwrap()[0]
@@ -538,15 +538,23 @@ fn transaction_request_serializes_only_what_a_client_sends() {
         .product_id(std::num::NonZeroU32::new(1534).unwrap())
         .auto_confirm(true)
         .calculation_mode(types::CalculationModes::SourceAmount)
-        .source(Some(types::TransactionAmount {
-            amount: dec!(5.0),
-            unit: types::NonEmptyString::from("USD".to_string()),
-            unit_type: types::UnitTypes::from("CURRENCY".to_string()),
-        }))
-        .credit_party_identifier(Some(types::PartyIdentifier {
-            mobile_number: Some(types::E164::from("+919876543100".to_string())),
-            ..Default::default()
-        }))
+        // Generated structs are non-exhaustive: built with their builders.
+        .source(Some(
+            types::TransactionAmount::try_from(
+                types::TransactionAmount::builder()
+                    .amount(dec!(5.0))
+                    .unit(types::NonEmptyString::from("USD".to_string()))
+                    .unit_type(dvs::v1_0::UnitType::Currency),
+            )
+            .unwrap(),
+        ))
+        .credit_party_identifier(Some(
+            types::PartyIdentifier::try_from(
+                types::PartyIdentifier::builder()
+                    .mobile_number(Some(types::E164::from("+919876543100".to_string()))),
+            )
+            .unwrap(),
+        ))
         .try_into()
         .expect("a valid request");
     let body = serde_json::to_value(&request).unwrap();

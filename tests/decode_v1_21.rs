@@ -617,8 +617,8 @@ fn forward_compatible_transaction_still_decodes() {
             .as_ref()
             .unwrap()
             .unit_type
-            .as_deref()
-            .map(String::as_str),
+            .as_ref()
+            .map(|u| u.as_str()),
         Some("POINTS")
     );
     let types::TransactionBenefitsItem::FixedBenefit(benefit) = &t.benefits.as_ref().unwrap()[0]
@@ -693,18 +693,24 @@ fn transaction_request_serializes_only_what_a_client_sends() {
         .external_id("ord-2024-03-14-000188")
         .product_id(std::num::NonZeroU32::new(31204).unwrap())
         .auto_confirm(true)
-        .calculation_mode(types::CalculationModes::from(
-            "DESTINATION_AMOUNT".to_string(),
+        .calculation_mode(dvs::v1_21::CalculationMode::DestinationAmount)
+        // Generated structs are non-exhaustive: built with their builders.
+        .destination(Some(
+            types::TransactionRequestDestination::try_from(
+                types::TransactionRequestDestination::builder()
+                    .amount(dec!(500.0))
+                    .unit(types::NonEmptyString::from("INR".to_string()))
+                    .unit_type(dvs::v1_21::UnitType::Currency),
+            )
+            .unwrap(),
         ))
-        .destination(Some(types::TransactionRequestDestination {
-            amount: dec!(500.0),
-            unit: types::NonEmptyString::from("INR".to_string()),
-            unit_type: types::UnitTypes::from("CURRENCY".to_string()),
-        }))
-        .credit_party_identifier(Some(types::TransactionRequestCreditPartyIdentifier {
-            mobile_number: Some(types::E164::from("+919876543100".to_string())),
-            ..Default::default()
-        }))
+        .credit_party_identifier(Some(
+            types::TransactionRequestCreditPartyIdentifier::try_from(
+                types::TransactionRequestCreditPartyIdentifier::builder()
+                    .mobile_number(Some(types::E164::from("+919876543100".to_string()))),
+            )
+            .unwrap(),
+        ))
         .callback_url(Some(types::CallbackUrl::from(
             "https://partner.example.com/dvs/callbacks".to_string(),
         )))

@@ -6,8 +6,8 @@
 
 mod facade_support;
 
-use dvs::v1_0::{Client, Product};
-use dvs::{Credentials, Error, NewTransaction, ProductType, RetryPolicy, StatusClass};
+use dvs::v1_0::{Client, Product, ProductType};
+use dvs::{Credentials, Error, NewTransaction, RetryPolicy, StatusClass};
 use facade_support::*;
 use futures::StreamExt;
 use rust_decimal_macros::dec;
@@ -399,6 +399,13 @@ async fn values_1_0_0_refuses_are_not_sent() {
         Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "external_id"),
         other => panic!("expected InvalidInput, got {other:?}"),
     }
+    let reason = refused(
+        client
+            .transactions(|q| q.product_type("RANGED_VALUE_PAYMENT"))
+            .first_page()
+            .await,
+    );
+    assert!(reason.contains("product_type"), "{reason}");
     assert!(
         requests(&server).await.is_empty(),
         "nothing was sent for a refused value"
@@ -452,7 +459,12 @@ async fn a_payment_product_is_unknown_to_1_0_0() {
     assert_eq!(items[1], Product::Unknown(payment));
     assert_eq!(items[1].id(), 52018);
     assert_eq!(items[1].name(), "Enel Peru electricity bill");
-    assert_eq!(items[1].product_type(), ProductType::RangedValuePayment);
+    // A type 1.0.0 does not list: kept as sent, still ranged by its name.
+    assert_eq!(
+        items[1].product_type(),
+        ProductType::from("RANGED_VALUE_PAYMENT")
+    );
+    assert!(!items[1].product_type().is_known());
     assert!(items[1].is_unknown() && items[1].is_ranged());
 }
 

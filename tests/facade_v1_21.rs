@@ -6,10 +6,9 @@
 
 mod facade_support;
 
-use dvs::v1_21::{Client, CreditParty, Product, Transaction};
+use dvs::v1_21::{Client, CreditParty, Product, ProductType, Transaction};
 use dvs::{
-    Credentials, Error, ErrorCode, Mode, NewTransaction, Outcome, ProductType, RetryPolicy, Status,
-    StatusClass,
+    Credentials, Error, ErrorCode, Mode, NewTransaction, Outcome, RetryPolicy, Status, StatusClass,
 };
 use facade_support::*;
 use futures::StreamExt;

@@ -3,7 +3,26 @@
 //! and benefit types, generated deterministically from a seed.
 
 use super::rng::Rng;
-use crate::ProductType;
+use crate::open_enum::open_enum;
+use crate::AnyProductType as _;
+
+open_enum! {
+    /// The product types the simulator serves (those of DVS 1.21.0).
+    pub enum ProductType {
+        /// `FIXED_VALUE_RECHARGE`.
+        FixedValueRecharge = "FIXED_VALUE_RECHARGE",
+        /// `RANGED_VALUE_RECHARGE`.
+        RangedValueRecharge = "RANGED_VALUE_RECHARGE",
+        /// `FIXED_VALUE_PIN_PURCHASE`.
+        FixedValuePinPurchase = "FIXED_VALUE_PIN_PURCHASE",
+        /// `RANGED_VALUE_PIN_PURCHASE`.
+        RangedValuePinPurchase = "RANGED_VALUE_PIN_PURCHASE",
+        /// `RANGED_VALUE_PAYMENT`.
+        RangedValuePayment = "RANGED_VALUE_PAYMENT",
+    }
+}
+
+impl crate::AnyProductType for ProductType {}
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Value};

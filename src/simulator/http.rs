@@ -1,12 +1,13 @@
 //! The HTTP side: a hyper server on 127.0.0.1, the 26 operations under
 //! `/v1`, paging headers, authentication, rate limiting and faults.
 
+use super::catalog::ProductType;
 use super::catalog::{self, Catalog, ServiceDef, BENEFIT_TYPES, COUNTRIES, SERVICES};
 use super::clock::{scaled, until};
 use super::state::{stopped, Shared};
 use super::transactions::{is_e164, CreateRequest, PartyReq};
 use super::ApiError;
-use crate::{ErrorCode, ProductType, StatusClass};
+use crate::{ErrorCode, StatusClass};
 use base64::Engine as _;
 use bytes::Bytes;
 use chrono::{DateTime, TimeDelta, Utc};

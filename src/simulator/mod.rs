@@ -481,12 +481,12 @@ impl Simulator {
     }
 
     /// The ids of the catalog's products of a type, in catalog order.
-    pub fn product_ids(&self, product_type: &crate::ProductType) -> Vec<i64> {
+    pub fn product_ids(&self, product_type: &impl crate::AnyProductType) -> Vec<i64> {
         self.shared
             .catalog
             .products
             .iter()
-            .filter(|p| p.kind == *product_type)
+            .filter(|p| p.kind.as_str() == product_type.as_str())
             .map(|p| p.id)
             .collect()
     }

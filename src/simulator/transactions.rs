@@ -3,6 +3,7 @@
 
 use super::catalog::{round2, Amt, Catalog, CreditParty, ProductDef, COUNTRIES};
 use super::ApiError;
+use crate::AnyProductType as _;
 use crate::{ErrorCode, Status, StatusClass};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rust_decimal::Decimal;

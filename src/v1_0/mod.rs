@@ -34,10 +34,21 @@ pub use generated::types::Transaction;
 /// after 1.0.0) as raw JSON.
 pub use generated::unions::Product;
 
-crate::product::product_accessors!(Product {
-    FixedValueRecharge,
-    RangedValueRecharge,
-    FixedValuePinPurchase,
-    RangedValuePinPurchase
-});
-crate::flows::transaction_accessors!(Transaction);
+/// Where a product may be sold relative to the operator's country.
+pub use generated::open::AvailabilityZones as AvailabilityZone;
+/// A benefit type (what a product delivers), open to types added later.
+pub use generated::open::BenefitTypes as BenefitType;
+/// What a benefit amount is measured in.
+pub use generated::open::BenefitUnitTypes as BenefitUnitType;
+/// A product type (a product's `type`), open to types added later.
+pub use generated::open::ProductTypes as ProductType;
+/// Unit of a period of time.
+pub use generated::open::TimeUnits as TimeUnit;
+/// What a monetary amount is measured in.
+pub use generated::open::UnitTypes as UnitType;
+/// Which side of a ranged transaction the caller fixes (a request-only,
+/// closed list in 1.0.0).
+pub use generated::types::CalculationModes as CalculationMode;
+
+impl crate::AnyProductType for ProductType {}
+impl crate::AnyBenefitType for BenefitType {}

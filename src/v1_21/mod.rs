@@ -34,11 +34,24 @@ pub use generated::types::Transaction;
 /// this crate does not know as raw JSON.
 pub use generated::unions::Product;
 
-crate::product::product_accessors!(Product {
-    FixedValueRecharge,
-    RangedValueRecharge,
-    FixedValuePinPurchase,
-    RangedValuePinPurchase,
-    RangedValuePayment
-});
-crate::flows::transaction_accessors!(Transaction);
+/// Where a product may be sold from.
+pub use generated::open::AvailabilityZones as AvailabilityZone;
+/// A benefit type (what a product delivers), open to types added later.
+pub use generated::open::BenefitTypes as BenefitType;
+/// What a benefit amount is measured in.
+pub use generated::open::BenefitUnitTypes as BenefitUnitType;
+/// Which side of a ranged transaction the caller fixes.
+pub use generated::open::CalculationModes as CalculationMode;
+/// How a bill payment may relate to the amount owed.
+pub use generated::open::PaymentModes as PaymentMode;
+/// A product type (a product's `type`), open to types added later.
+pub use generated::open::ProductTypes as ProductType;
+/// Whether a time span counts business or calendar days.
+pub use generated::open::TimeUnitTypes as TimeUnitType;
+/// Unit of a time span.
+pub use generated::open::TimeUnits as TimeUnit;
+/// What a monetary amount is measured in.
+pub use generated::open::UnitTypes as UnitType;
+
+impl crate::AnyProductType for ProductType {}
+impl crate::AnyBenefitType for BenefitType {}

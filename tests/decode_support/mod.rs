@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use std::ops::Deref;
 
 /// The text of `tests/fixtures/<version>/<name>`.
 pub fn fixture(version: &str, name: &str) -> String {
@@ -24,8 +23,8 @@ pub fn decode<T: serde::de::DeserializeOwned>(version: &str, name: &str) -> T {
 }
 
 /// The strings inside a list of string newtypes (open enums, tags, codes).
-pub fn strs<T: Deref<Target = String>>(list: &[T]) -> Vec<&str> {
-    list.iter().map(|s| s.as_str()).collect()
+pub fn strs<T: std::fmt::Display>(list: &[T]) -> Vec<String> {
+    list.iter().map(T::to_string).collect()
 }
 
 /// A `required_*_fields` value: alternatives of field sets.

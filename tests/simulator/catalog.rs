@@ -149,7 +149,7 @@ async fn product_filters() {
 
     // Types partition the catalog.
     let mut sum = 0;
-    for t in dvs::ProductType::KNOWN {
+    for t in dvs::v1_21::ProductType::KNOWN {
         let list = all(&api, &format!("/products?type={t}")).await;
         assert!(!list.is_empty(), "{t}");
         assert!(list.iter().all(|p| p["type"] == *t));

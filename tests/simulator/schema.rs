@@ -68,7 +68,7 @@ async fn every_operation_answers_as_the_spec_says() {
             None => break,
         }
     }
-    for t in dvs::ProductType::KNOWN {
+    for t in dvs::v1_21::ProductType::KNOWN {
         let p = api.product(&format!("type={t}")).await;
         api.get(&format!("/products/{}", p["id"])).await.expect(200);
     }

@@ -523,7 +523,7 @@ async fn ranged_products_take_an_amount_within_range() {
 #[tokio::test]
 async fn every_product_type_transacts() {
     let (sim, api) = support::start(support::config()).await;
-    for t in dvs::ProductType::KNOWN {
+    for t in dvs::v1_21::ProductType::KNOWN {
         let query = if t.contains("RECHARGE") {
             format!("type={t}&country_iso_code=GTM")
         } else {
