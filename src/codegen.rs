@@ -119,6 +119,7 @@ pub fn generate(
     let mut code = tokens.to_string();
     code.push_str(&unions_module(&unions));
     code.push_str(&open_module(&open));
+    code.push_str(&open_names_module(&open));
     code.push_str(&accessors_module(spec, version, &unions));
     let lists = list_operations(spec, &unions);
     code.push_str(&list_operations_module(&lists));
@@ -810,6 +811,30 @@ fn accessors_module(
         }
         s.push_str("}\n");
         s.push_str(TRANSACTION_VIEW);
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// The facade's names of the open enums: the singular of the component's
+/// plural (`ProductTypes` → `ProductType`), re-exported by each version
+/// module, so an enum a refresh adds is named with no hand-written line.
+fn open_names_module(enums: &[OpenEnum]) -> String {
+    let mut s =
+        String::from("/// The open enums under the facade's names.\npub mod open_names {\n");
+    for e in enums {
+        let Some(singular) = e.ident.strip_suffix('s').filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        if enums.iter().any(|other| other.ident == singular) {
+            continue;
+        }
+        let doc = e.doc.as_deref().unwrap_or("A value of the spec.");
+        let _ = writeln!(
+            s,
+            "#[doc = {doc:?}]\npub use super::open::{ident} as {singular};",
+            ident = e.ident
+        );
     }
     s.push_str("}\n");
     s

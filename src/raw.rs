@@ -14,6 +14,33 @@ outside documented patterns; structs are `#[non_exhaustive]` (build them with th
 }
 pub(crate) use dvs_notes;
 
+/// Declares what a DVS version module shares with the others: its generated
+/// code and `raw` module, its client, its transaction and product types and
+/// the open enums under their facade names.
+macro_rules! dvs_version {
+    ($file:literal, $version:literal) => {
+        $crate::raw::raw_module!(
+            include $file,
+            $version,
+            $crate::raw::dvs_notes!(),
+            $crate::transport::dvs_error_body
+        );
+
+        #[doc = concat!("The ", $version, " client (see [`crate::Client`] for the methods every version has).")]
+        pub type Client = $crate::Client<generated::Client>;
+        /// A transaction as DVS returns it (responses and callbacks).
+        pub use generated::types::Transaction;
+        /// A product, selected by its `type`; [`Product::Unknown`] keeps a
+        /// type this crate does not know as raw JSON.
+        pub use generated::unions::Product;
+        pub use generated::open_names::*;
+
+        impl $crate::AnyProductType for ProductType {}
+        impl $crate::AnyBenefitType for BenefitType {}
+    };
+}
+pub(crate) use dvs_version;
+
 /// Declares a version's public `raw` module over its private `generated`
 /// module, and the client hooks every generated client gets. With
 /// `include "file.rs"`, it first declares `generated` as that file of

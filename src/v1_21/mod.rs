@@ -1,57 +1,7 @@
 //! DVS API version 1.21.0 (feature `v1_21`).
 
-/// The code generated from `openapi/dvs-1.21.0.json` (see `build.rs`).
-#[allow(
-    missing_docs,
-    clippy::all,
-    clippy::pedantic,
-    unused_imports,
-    dead_code,
-    unreachable_patterns,
-    unused_comparisons,
-    rustdoc::all
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/dvs_v1_21.rs"));
-}
-
-crate::raw::raw_module!(
-    generated,
-    "DVS 1.21.0",
-    crate::raw::dvs_notes!(),
-    crate::transport::dvs_error_body
-);
+crate::raw::dvs_version!("dvs_v1_21.rs", "DVS 1.21.0");
 
 mod client;
 
 pub use client::CreditParty;
-/// The DVS 1.21.0 client (see [`crate::Client`] for the methods every
-/// version has).
-pub type Client = crate::Client<generated::Client>;
-/// A transaction as DVS returns it (responses and callbacks).
-pub use generated::types::Transaction;
-/// A product, selected by its `type`; [`Product::Unknown`] keeps a type
-/// this crate does not know as raw JSON.
-pub use generated::unions::Product;
-
-/// Where a product may be sold from.
-pub use generated::open::AvailabilityZones as AvailabilityZone;
-/// A benefit type (what a product delivers), open to types added later.
-pub use generated::open::BenefitTypes as BenefitType;
-/// What a benefit amount is measured in.
-pub use generated::open::BenefitUnitTypes as BenefitUnitType;
-/// Which side of a ranged transaction the caller fixes.
-pub use generated::open::CalculationModes as CalculationMode;
-/// How a bill payment may relate to the amount owed.
-pub use generated::open::PaymentModes as PaymentMode;
-/// A product type (a product's `type`), open to types added later.
-pub use generated::open::ProductTypes as ProductType;
-/// Whether a time span counts business or calendar days.
-pub use generated::open::TimeUnitTypes as TimeUnitType;
-/// Unit of a time span.
-pub use generated::open::TimeUnits as TimeUnit;
-/// What a monetary amount is measured in.
-pub use generated::open::UnitTypes as UnitType;
-
-impl crate::AnyProductType for ProductType {}
-impl crate::AnyBenefitType for BenefitType {}
