@@ -130,19 +130,29 @@ pub fn generate(
     Ok(prettyplease::unparse(&file))
 }
 
-/// The names of the structs the generator makes of `api` with `settings`
-/// (components and the inline objects it names after their place).
+/// The names of the structs with named fields the generator makes of `api`
+/// with `settings` (components and the inline objects it names after their
+/// place): the structs of its `types` module, read from a first run.
 fn struct_names(
     api: &openapiv3::OpenAPI,
     settings: &progenitor::GenerationSettings,
 ) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     let mut probe = progenitor::Generator::new(settings);
-    probe.generate_tokens(api)?;
-    let mut names: Vec<String> = probe
-        .get_type_space()
-        .iter_types()
-        .filter(|t| matches!(t.details(), typify::TypeDetails::Struct(_)))
-        .map(|t| t.name())
+    let file: syn::File = syn::parse2(probe.generate_tokens(api)?)?;
+    let mut names: Vec<String> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items)
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
+                Some(s.ident.to_string())
+            }
+            _ => None,
+        })
         .collect();
     names.sort();
     names.dedup();
@@ -232,6 +242,11 @@ fn unions_module(unions: &[crate::normalize::TaggedUnion]) -> String {
              }}\n\
              let tag = ::serde_json::from_str::<Probe<'_>>(raw.get()).ok().and_then(|p| p.tag);\n\
              fn known<T: ::serde::de::DeserializeOwned, E: ::serde::de::Error>(tag: &str, raw: &str) -> Result<T, E> {{\n\
+             // Decoded once; only a variant that fails is decoded again,\n\
+             // tracking the path, to say which field did not fit.\n\
+             if let Ok(value) = ::serde_json::from_str(raw) {{\n\
+             return Ok(value);\n\
+             }}\n\
              let mut de = ::serde_json::Deserializer::from_str(raw);\n\
              ::serde_path_to_error::deserialize(&mut de).map_err(|e| {{\n\
              E::custom(format_args!(\"{name} of {prop} {{tag}}: at `{{}}`: {{}}\", e.path(), e.inner()))\n\

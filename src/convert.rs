@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// Converts a value into a generated type through JSON (the generated
 /// newtypes are transparent), reporting a refused value as invalid input.
+#[cfg(feature = "valuetopup")]
 pub(crate) fn to_raw<T: DeserializeOwned>(
     field: &'static str,
     value: impl Serialize,

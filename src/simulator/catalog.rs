@@ -456,6 +456,9 @@ pub(crate) struct Catalog {
     country_services: Vec<BTreeSet<(i64, Option<i64>)>>,
     operator_products: Vec<usize>,
     operator_index: HashMap<i64, usize>,
+    /// Each product's JSON, rendered the first time it is listed (the
+    /// catalog does not change once generated).
+    rendered: Vec<std::sync::OnceLock<Vec<u8>>>,
 }
 
 /// First product id; products are numbered from here.
@@ -534,6 +537,7 @@ impl Catalog {
             promotions: Vec::new(),
             campaigns: Vec::new(),
             country_services: vec![BTreeSet::new(); COUNTRIES.len()],
+            rendered: Vec::new(),
         };
         // Fill operators round-robin across countries so that even a small
         // catalog covers many countries.
@@ -586,7 +590,17 @@ impl Catalog {
             cat.products.push(product);
         }
         cat.campaigns = make_campaigns(seed, &cat.products, anchor);
+        cat.rendered = cat.products.iter().map(|_| Default::default()).collect();
         cat
+    }
+
+    /// A product's JSON text, as [`Self::product_json`] renders it.
+    pub(crate) fn product_text(&self, p: &ProductDef) -> &[u8] {
+        match self.product_index(p.id) {
+            Some(i) => self.rendered[i]
+                .get_or_init(|| serde_json::to_vec(&self.product_json(p)).unwrap_or_default()),
+            None => b"null",
+        }
     }
 
     pub(crate) fn product(&self, id: i64) -> Option<&ProductDef> {

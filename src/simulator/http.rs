@@ -79,6 +79,8 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>) {
 pub(crate) struct Reply {
     status: u16,
     body: Value,
+    /// The body's text when it was rendered ahead (then `body` is unused).
+    text: Option<Vec<u8>>,
     headers: Vec<(&'static str, String)>,
 }
 
@@ -87,6 +89,7 @@ impl Reply {
         Self {
             status,
             body,
+            text: None,
             headers: Vec::new(),
         }
     }
@@ -101,7 +104,10 @@ impl Reply {
     }
 
     fn into_response(self) -> Response<Full<Bytes>> {
-        let body = serde_json::to_vec(&self.body).unwrap_or_default();
+        let body = match self.text {
+            Some(text) => text,
+            None => serde_json::to_vec(&self.body).unwrap_or_default(),
+        };
         let mut resp = Response::new(Full::new(Bytes::from(body)));
         *resp.status_mut() = hyper::StatusCode::from_u16(self.status)
             .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
@@ -590,15 +596,39 @@ impl Query {
 /// `X-Prev-Page` only when there is such a page).
 fn paged<T>(items: Vec<T>, paging: Paging, render: impl Fn(T) -> Value) -> Reply {
     let total = items.len() as u64;
-    let total_pages = total.div_ceil(paging.per_page).max(1);
+    let page_items = page_of(items, paging).map(render).collect();
+    page_headers(Reply::ok(200, Value::Array(page_items)), total, paging)
+}
+
+/// [`paged`] for items whose JSON text is rendered ahead.
+fn paged_text<'a, T>(items: Vec<T>, paging: Paging, render: impl Fn(T) -> &'a [u8]) -> Reply {
+    let total = items.len() as u64;
+    let mut text = vec![b'['];
+    for (i, item) in page_of(items, paging).map(render).enumerate() {
+        if i > 0 {
+            text.push(b',');
+        }
+        text.extend_from_slice(item);
+    }
+    text.push(b']');
+    let mut reply = Reply::ok(200, Value::Null);
+    reply.text = Some(text);
+    page_headers(reply, total, paging)
+}
+
+/// The items of the page asked for.
+fn page_of<T>(items: Vec<T>, paging: Paging) -> impl Iterator<Item = T> {
     let start = (paging.page - 1).saturating_mul(paging.per_page);
-    let page_items: Vec<Value> = items
+    items
         .into_iter()
         .skip(usize::try_from(start).unwrap_or(usize::MAX))
         .take(paging.per_page as usize)
-        .map(render)
-        .collect();
-    let mut reply = Reply::ok(200, Value::Array(page_items))
+}
+
+/// The `X-*` paging headers of a page of `total` items.
+fn page_headers(reply: Reply, total: u64, paging: Paging) -> Reply {
+    let total_pages = total.div_ceil(paging.per_page).max(1);
+    let mut reply = reply
         .header("X-Total", total)
         .header("X-Total-Pages", total_pages)
         .header("X-Per-Page", paging.per_page)
@@ -733,7 +763,7 @@ fn products(cat: &Catalog, q: &Query) -> Result<Reply, ApiError> {
                     .is_none_or(|bs| p.benefits.iter().any(|b| bs.iter().any(|x| x == b.kind)))
         })
         .collect();
-    Ok(paged(list, paging, |p| cat.product_json(p)).header("Content-Language", "en"))
+    Ok(paged_text(list, paging, |p| cat.product_text(p)).header("Content-Language", "en"))
 }
 
 // ---- transactions ---------------------------------------------------------
