@@ -30,6 +30,19 @@ fn read_all(p: &Product) -> usize {
 }
 
 fn per_call(label: &str, products: &[Product], read: impl Fn(&Product) -> usize) -> f64 {
+    let ns = time(products, read);
+    println!("{label:<58} {ns:>8.0} ns per product (7 accessors)");
+    ns
+}
+
+fn per_one(label: &str, products: &[Product], read: impl Fn(&Product) -> usize) -> f64 {
+    let ns = time(products, read);
+    println!("{label:<58} {ns:>8.1} ns per call");
+    ns
+}
+
+/// Nanoseconds per product of `read`, over `ROUNDS` passes.
+fn time(products: &[Product], read: impl Fn(&Product) -> usize) -> f64 {
     let started = Instant::now();
     let mut sink = 0;
     for _ in 0..ROUNDS {
@@ -38,9 +51,7 @@ fn per_call(label: &str, products: &[Product], read: impl Fn(&Product) -> usize)
         }
     }
     black_box(sink);
-    let ns = started.elapsed().as_nanos() as f64 / (ROUNDS * products.len()) as f64;
-    println!("{label:<58} {ns:>8.0} ns per product (7 accessors)");
-    ns
+    started.elapsed().as_nanos() as f64 / (ROUNDS * products.len()) as f64
 }
 
 fn main() {
@@ -108,18 +119,4 @@ fn main() {
         accessor - field,
         id - id_field
     );
-}
-
-fn per_one(label: &str, products: &[Product], read: impl Fn(&Product) -> usize) -> f64 {
-    let started = Instant::now();
-    let mut sink = 0;
-    for _ in 0..ROUNDS {
-        for p in products {
-            sink += read(black_box(p));
-        }
-    }
-    black_box(sink);
-    let ns = started.elapsed().as_nanos() as f64 / (ROUNDS * products.len()) as f64;
-    println!("{label:<58} {ns:>8.1} ns per call");
-    ns
 }

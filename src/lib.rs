@@ -4,7 +4,7 @@
 // Without a DVS version, the DVS facade's shared parts are unused.
 #![cfg_attr(
     not(any(feature = "v1_21", feature = "v1_0")),
-    allow(dead_code, unused_imports)
+    allow(dead_code, unused_imports, unused_macros)
 )]
 
 mod client;
