@@ -111,7 +111,8 @@ pub fn generate(
     // come from a first run of the generator.
     let mut non_exhaustive = progenitor::TypePatch::default();
     non_exhaustive.with_attr("#[non_exhaustive]");
-    for name in struct_names(&api, &settings)? {
+    let (type_names, structs) = type_names(&api, &settings)?;
+    for name in structs {
         settings.with_patch(&name, &non_exhaustive);
     }
     let mut generator = progenitor::Generator::new(&settings);
@@ -120,6 +121,7 @@ pub fn generate(
     code.push_str(&unions_module(&unions));
     code.push_str(&open_module(&open));
     code.push_str(&open_names_module(&open));
+    code.push_str(&parameter_conversions(spec, &open, &type_names));
     code.push_str(&accessors_module(spec, version, &unions));
     let lists = list_operations(spec, &unions);
     code.push_str(&list_operations_module(&lists));
@@ -130,33 +132,112 @@ pub fn generate(
     Ok(prettyplease::unparse(&file))
 }
 
-/// The names of the structs with named fields the generator makes of `api`
-/// with `settings` (components and the inline objects it names after their
-/// place): the structs of its `types` module, read from a first run.
-fn struct_names(
+/// The names of the types the generator makes of `api` with `settings`
+/// (components, and the inline schemas it names after their place), and
+/// those of them that are structs with named fields: the items of its
+/// `types` module, read from a first run.
+fn type_names(
     api: &openapiv3::OpenAPI,
     settings: &progenitor::GenerationSettings,
-) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+) -> Result<(Vec<String>, Vec<String>), Box<dyn std::error::Error>> {
     let mut probe = progenitor::Generator::new(settings);
     let file: syn::File = syn::parse2(probe.generate_tokens(api)?)?;
-    let mut names: Vec<String> = file
+    let items = file
         .items
         .iter()
         .filter_map(|item| match item {
             syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
             _ => None,
         })
-        .flat_map(|(_, items)| items)
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => {
-                Some(s.ident.to_string())
+        .flat_map(|(_, items)| items);
+    let (mut all, mut structs) = (Vec::new(), Vec::new());
+    for item in items {
+        match item {
+            syn::Item::Struct(s) => {
+                if matches!(s.fields, syn::Fields::Named(_)) {
+                    structs.push(s.ident.to_string());
+                }
+                all.push(s.ident.to_string());
             }
-            _ => None,
-        })
-        .collect();
-    names.sort();
-    names.dedup();
-    Ok(names)
+            syn::Item::Enum(e) => all.push(e.ident.to_string()),
+            _ => {}
+        }
+    }
+    for names in [&mut all, &mut structs] {
+        names.sort();
+        names.dedup();
+    }
+    Ok((all, structs))
+}
+
+/// A parameter whose values are a copy of an open enum's component (see
+/// `normalize::typed_string_parameters`) gets its generated type from that
+/// enum too, checked against the parameter's values: `q.type_(ProductType::
+/// FixedValueRecharge)` as well as `q.type_("FIXED_VALUE_RECHARGE")`.
+fn parameter_conversions(
+    spec: &serde_json::Value,
+    open: &[OpenEnum],
+    type_names: &[String],
+) -> String {
+    use crate::normalize::resolve::resolve;
+    use heck::ToUpperCamelCase;
+    let mut s = String::from(
+        "/// Open enums into the parameter types copied from them.\n\
+         mod parameter_conversions {\n use super::{open, types};\n",
+    );
+    let operations = spec
+        .get("paths")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(serde_json::Value::as_object)
+        .flat_map(|item| item.values());
+    let mut done = std::collections::BTreeSet::new();
+    for op in operations {
+        let Some(id) = op.get("operationId").and_then(serde_json::Value::as_str) else {
+            continue;
+        };
+        let params = op
+            .get("parameters")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(spec, p));
+        for p in params {
+            let (Some(name), Some(component)) = (
+                p.get("name").and_then(serde_json::Value::as_str),
+                p.pointer(&format!(
+                    "/schema/{}",
+                    crate::normalize::VALUES_OF_KEY
+                        .replace('~', "~0")
+                        .replace('/', "~1")
+                ))
+                .and_then(serde_json::Value::as_str),
+            ) else {
+                continue;
+            };
+            let Some(e) = open.iter().find(|e| e.component == component) else {
+                continue;
+            };
+            // The name the generator gives a parameter's own type; checked
+            // against the types it made, so a change of its naming leaves
+            // the conversion out rather than break the build.
+            let target = format!("{}{}", id.to_upper_camel_case(), name.to_upper_camel_case());
+            if !type_names.contains(&target) || !done.insert(target.clone()) {
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                "impl ::std::convert::TryFrom<open::{ident}> for types::{target} {{\n\
+                 type Error = types::error::ConversionError;\n\
+                 fn try_from(value: open::{ident}) -> ::std::result::Result<Self, Self::Error> {{ value.as_str().parse() }}\n\
+                 }}",
+                ident = e.ident
+            );
+        }
+    }
+    s.push_str("}\n");
+    s
 }
 
 /// Rust identifier typify gives a component name (enough for the names DVS

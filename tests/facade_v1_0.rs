@@ -302,7 +302,7 @@ async fn listing_keeps_its_filters_on_every_page() {
             .products(|q| {
                 q.country_iso_code("PER")
                     .service_id(1)
-                    .type_("FIXED_VALUE_RECHARGE")
+                    .type_(ProductType::FixedValueRecharge)
                     .tags("AIRTIME,PROMO")
                     .benefit_types("TALKTIME,DATA")
             })
@@ -401,7 +401,7 @@ async fn values_1_0_0_refuses_are_not_sent() {
     }
     let reason = refused(
         client
-            .transactions(|q| q.product_type("RANGED_VALUE_PAYMENT"))
+            .transactions(|q| q.product_type(ProductType::from("RANGED_VALUE_PAYMENT")))
             .first_page()
             .await,
     );

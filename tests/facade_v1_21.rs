@@ -153,7 +153,7 @@ async fn listing_follows_pages_to_the_last_keeping_every_filter() {
         client(&server)
             .products(|q| {
                 q.country_iso_code("COL")
-                    .type_("FIXED_VALUE_RECHARGE")
+                    .type_(ProductType::FixedValueRecharge)
                     .tags("AIRTIME,BEST_SELLER")
                     .benefit_types("DATA,SMS")
                     .service_id(1)

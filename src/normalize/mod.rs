@@ -690,12 +690,26 @@ pub fn typed_string_parameters(spec: &mut Value) -> Result<usize, String> {
         let target = resolve::resolve(&doc, &reference);
         if target.get("type").and_then(Value::as_str) == Some("string") {
             *schema = target.clone();
+            // A list of values: the generated setter also takes the open
+            // enum generated from the component.
+            if let (Some(obj), Some(component)) = (
+                schema.as_object_mut(),
+                resolve::final_component(&doc, &reference),
+            ) {
+                if obj.contains_key("enum") {
+                    obj.insert(VALUES_OF_KEY.into(), component.into());
+                }
+            }
             changed += 1;
         }
     };
     for_each_parameter(spec, &mut fix);
     Ok(changed)
 }
+
+/// Extension key on a parameter's copy of an enum component (see
+/// [`typed_string_parameters`]): the component it was copied from.
+pub const VALUES_OF_KEY: &str = "x-dvs-values-of";
 
 /// ValueTopup documents its `countryCode` filters as "ISO country code, e.g.
 /// IN" but types them as any string, so a name or a three-letter code would
