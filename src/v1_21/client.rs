@@ -214,15 +214,13 @@ impl crate::Client<g::Client> {
             qualifier: account_qualifier.map(str::to_string),
         }
         .fields()?;
+        let body = types::builder::StatementInquiryRequest::default()
+            .product_id(product_id)
+            .account_qualifier(qualifier);
+        let body = number.into_iter().fold(body, |b, n| b.account_number(n));
         Ok(list_ops::PostLookupStatementInquiry::paginate(
             self.raw.clone(),
-            move |q| {
-                q.body_map(|b| {
-                    let b = b.product_id(product_id);
-                    let b = b.account_qualifier(qualifier.clone());
-                    number.iter().fold(b, |b, n| b.account_number(n.clone()))
-                })
-            },
+            move |q| q.body(body.clone()),
         ))
     }
 
@@ -232,21 +230,17 @@ impl crate::Client<g::Client> {
         service_id: i64,
         party: &CreditParty,
     ) -> Result<Paginator<Item<types::CreditPartyBenefit>>, Error> {
-        let service_id = positive("service_id", service_id)?;
         let (mobile_number, account_number, account_qualifier) = party.fields()?;
-        let identifier = types::CreditPartyBenefitsRequestCreditPartyIdentifier {
-            mobile_number,
-            account_number,
-            account_qualifier,
-        };
+        let body = types::builder::CreditPartyBenefitsRequest::default()
+            .service_id(positive("service_id", service_id)?)
+            .credit_party_identifier(types::CreditPartyBenefitsRequestCreditPartyIdentifier {
+                mobile_number,
+                account_number,
+                account_qualifier,
+            });
         Ok(list_ops::PostLookupCreditPartyBenefits::paginate(
             self.raw.clone(),
-            move |q| {
-                q.body_map(|b| {
-                    b.service_id(service_id)
-                        .credit_party_identifier(identifier.clone())
-                })
-            },
+            move |q| q.body(body.clone()),
         ))
     }
 
