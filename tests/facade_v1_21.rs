@@ -2445,3 +2445,72 @@ fn param<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
         other => panic!("expected InvalidInput, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn statement_and_benefit_lookups_page_through_the_body() {
+    let server = MockServer::start().await;
+    // The items do not matter here (they come back as malformed): the
+    // bodies sent do.
+    let items: Vec<Value> = (1..=3).map(|i| json!({"n": i})).collect();
+    for p in [
+        "/v1/lookup/statement-inquiry",
+        "/v1/lookup/credit-party-benefits",
+    ] {
+        Mock::given(method("POST"))
+            .and(path(p))
+            .respond_with(Catalog::new(items.clone(), PageIn::Body))
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    let statements = client
+        .statement_inquiry(4021, "0012345678", Some("RES"))
+        .unwrap()
+        .per_page(2)
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    let benefits = client
+        .credit_party_benefits(3, &CreditParty::MobileNumber(MOBILE.into()))
+        .unwrap()
+        .per_page(2)
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!((statements.len(), benefits.len()), (3, 3));
+
+    let received = requests(&server).await;
+    assert_authenticated(&received);
+    let bodies: Vec<(String, Value)> = received
+        .iter()
+        .map(|r| (r.url.path().to_string(), body(r)))
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            (
+                "/v1/lookup/statement-inquiry",
+                json!({"product_id": 4021, "account_number": "0012345678",
+                       "account_qualifier": "RES", "page": 1, "per_page": 2})
+            ),
+            (
+                "/v1/lookup/statement-inquiry",
+                json!({"product_id": 4021, "account_number": "0012345678",
+                       "account_qualifier": "RES", "page": 2, "per_page": 2})
+            ),
+            (
+                "/v1/lookup/credit-party-benefits",
+                json!({"service_id": 3, "credit_party_identifier": {"mobile_number": MOBILE},
+                       "page": 1, "per_page": 2})
+            ),
+            (
+                "/v1/lookup/credit-party-benefits",
+                json!({"service_id": 3, "credit_party_identifier": {"mobile_number": MOBILE},
+                       "page": 2, "per_page": 2})
+            ),
+        ]
+        .map(|(p, b)| (p.to_string(), b))
+    );
+}
