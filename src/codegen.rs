@@ -122,6 +122,7 @@ pub fn generate(
     code.push_str(&open_module(&open));
     code.push_str(&open_names_module(&open));
     code.push_str(&parameter_conversions(spec, &open, &type_names));
+    code.push_str(&query_bounds(spec));
     code.push_str(&accessors_module(spec, version, &unions));
     let lists = list_operations(spec, &unions);
     code.push_str(&list_operations_module(&lists));
@@ -934,6 +935,70 @@ fn open_names_module(enums: &[OpenEnum]) -> String {
     }
     s.push_str("}\n");
     s
+}
+
+/// The bounds of each integer query parameter, per operation, as the spec
+/// writes them (also where normalization loosened a shared component, from
+/// what it recorded): the request hook refuses a value outside them before
+/// sending, which the generated integer types cannot.
+fn query_bounds(spec: &serde_json::Value) -> String {
+    use crate::normalize::resolve::resolve;
+    use heck::ToSnakeCase;
+    let mut rows = Vec::new();
+    let operations = spec
+        .get("paths")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(serde_json::Value::as_object)
+        .flat_map(|item| item.values());
+    for op in operations {
+        let Some(id) = op.get("operationId").and_then(serde_json::Value::as_str) else {
+            continue;
+        };
+        let params = op
+            .get("parameters")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(spec, p))
+            .filter(|p| p.get("in").and_then(serde_json::Value::as_str) == Some("query"));
+        for p in params {
+            let Some(name) = p.get("name").and_then(serde_json::Value::as_str) else {
+                continue;
+            };
+            let Some(schema) = p.get("schema").map(|s| resolve(spec, s)) else {
+                continue;
+            };
+            if schema.get("type").and_then(serde_json::Value::as_str) != Some("integer") {
+                continue;
+            }
+            let bound = |key: &str| {
+                schema
+                    .get(key)
+                    .or_else(|| {
+                        schema
+                            .get(crate::normalize::RELAXED_KEY)
+                            .and_then(|r| r.get(key))
+                    })
+                    .and_then(serde_json::Value::as_i64)
+            };
+            let (min, max) = (bound("minimum"), bound("maximum"));
+            if min.is_some() || max.is_some() {
+                rows.push(format!(
+                    "({:?}, {name:?}, {}, {})",
+                    id.to_snake_case(),
+                    min.unwrap_or(i64::MIN),
+                    max.unwrap_or(i64::MAX)
+                ));
+            }
+        }
+    }
+    format!(
+        "/// The bounds of each integer query parameter: (operation, parameter, minimum, maximum).\n\
+         pub const QUERY_BOUNDS: &[(&str, &str, i64, i64)] = &[{}];\n",
+        rows.join(", ")
+    )
 }
 
 /// How a list operation takes its page number and size.

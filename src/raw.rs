@@ -93,7 +93,7 @@ macro_rules! raw_module {
             ) -> Result<(), progenitor_client::Error<E>> {
                 use progenitor_client::ClientInfo as _;
                 self.inner()
-                    .prepare(request, info.operation_id)
+                    .prepare(request, info.operation_id, $generated::QUERY_BOUNDS)
                     .map_err(progenitor_client::Error::InvalidRequest)
             }
 

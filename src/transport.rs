@@ -247,8 +247,9 @@ impl CallSettings {
         &self,
         request: &mut reqwest::Request,
         operation_id: &str,
+        bounds: &[(&str, &str, i64, i64)],
     ) -> Result<(), String> {
-        check_query(request.url())?;
+        check_query(request.url(), operation_id, bounds)?;
         request.headers_mut().remove("api-version");
         *request.timeout_mut() = Some(self.timeout(CallClass::of(operation_id)));
         Ok(())
@@ -740,15 +741,31 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
         .map(Duration::from_secs)
 }
 
-/// DVS's rules between query parameters: a subservice is looked for within
-/// its service, and a transaction search spans at most 24 hours, `from_date`
+/// What the generated types cannot check of a query: the spec's bounds of
+/// an integer parameter (`bounds`: operation, parameter, minimum, maximum), and
+/// DVS's rules between parameters: a subservice is looked for within its
+/// service, and a transaction search spans at most 24 hours, `from_date`
 /// not after `to_date`.
-fn check_query(url: &reqwest::Url) -> Result<(), String> {
+fn check_query(
+    url: &reqwest::Url,
+    operation_id: &str,
+    bounds: &[(&str, &str, i64, i64)],
+) -> Result<(), String> {
     let value = |name: &str| {
         url.query_pairs()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.into_owned())
     };
+    for (_, name, min, max) in bounds.iter().filter(|(op, ..)| *op == operation_id) {
+        if let Some(v) = value(name).and_then(|v| v.parse::<i64>().ok()) {
+            if v < *min {
+                return Err(format!("{name}: must be at least {min}, not {v}"));
+            }
+            if v > *max {
+                return Err(format!("{name}: must be at most {max}, not {v}"));
+            }
+        }
+    }
     if value("subservice_id").is_some() && value("service_id").is_none() {
         return Err("subservice_id: needs service_id".into());
     }

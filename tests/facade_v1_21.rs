@@ -2514,3 +2514,47 @@ async fn statement_and_benefit_lookups_page_through_the_body() {
         .map(|(p, b)| (p.to_string(), b))
     );
 }
+
+/// The generated integer types take any `i64`; the spec's bounds of an
+/// integer filter (an id of at least 1, at most 100 per page) are checked
+/// before sending, for the facade and the raw client alike.
+#[tokio::test]
+async fn integer_filters_outside_the_spec_bounds_are_not_sent() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    assert_eq!(
+        param(client.products(|q| q.operator_id(0)).first_page().await),
+        "operator_id"
+    );
+    assert_eq!(
+        param(client.transactions(|q| q.service_id(-4)).first_page().await),
+        "service_id"
+    );
+    let raw = client
+        .raw()
+        .get_operators()
+        .per_page(std::num::NonZeroU32::new(101).unwrap())
+        .send()
+        .await;
+    match raw {
+        Err(dvs::v1_21::raw::Error::InvalidRequest(reason)) => {
+            assert!(
+                reason.starts_with("per_page: must be at most 100"),
+                "{reason}"
+            )
+        }
+        other => panic!("expected the request refused, got {other:?}"),
+    }
+    assert!(requests(&server).await.is_empty(), "nothing was sent");
+    // In bounds, it goes out.
+    client
+        .products(|q| q.operator_id(1).service_id(1))
+        .first_page()
+        .await
+        .unwrap();
+    assert_eq!(requests(&server).await.len(), 1);
+}

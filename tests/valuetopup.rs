@@ -1249,6 +1249,10 @@ async fn invalid_input_is_refused_before_sending() {
             .first_page()
             .await
             .map(drop),
+        c.gift_card_skus(|q| q.page_size(101u32))
+            .first_page()
+            .await
+            .map(drop),
         c.gift_card_skus(|q| q)
             .start_cursor(-1)
             .first_page()
