@@ -171,6 +171,29 @@ fn type_names(
     Ok((all, structs))
 }
 
+/// Every parameter of every named operation, references followed, with
+/// the operation's id.
+fn operation_parameters(
+    spec: &serde_json::Value,
+) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+    spec.get("paths")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(serde_json::Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(move |op| {
+            let id = op.get("operationId").and_then(serde_json::Value::as_str)?;
+            let params = op.get("parameters").and_then(serde_json::Value::as_array)?;
+            Some(
+                params
+                    .iter()
+                    .map(move |p| (id, crate::normalize::resolve::resolve(spec, p))),
+            )
+        })
+        .flatten()
+}
+
 /// A parameter whose values are a copy of an open enum's component (see
 /// `normalize::typed_string_parameters`) gets its generated type from that
 /// enum too, checked against the parameter's values: `q.type_(ProductType::
@@ -180,62 +203,43 @@ fn parameter_conversions(
     open: &[OpenEnum],
     type_names: &[String],
 ) -> String {
-    use crate::normalize::resolve::resolve;
     use heck::ToUpperCamelCase;
     let mut s = String::from(
         "/// Open enums into the parameter types copied from them.\n\
          mod parameter_conversions {\n use super::{open, types};\n",
     );
-    let operations = spec
-        .get("paths")
-        .and_then(serde_json::Value::as_object)
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(serde_json::Value::as_object)
-        .flat_map(|item| item.values());
     let mut done = std::collections::BTreeSet::new();
-    for op in operations {
-        let Some(id) = op.get("operationId").and_then(serde_json::Value::as_str) else {
+    for (id, p) in operation_parameters(spec) {
+        let (Some(name), Some(component)) = (
+            p.get("name").and_then(serde_json::Value::as_str),
+            p.pointer(&format!(
+                "/schema/{}",
+                crate::normalize::VALUES_OF_KEY
+                    .replace('~', "~0")
+                    .replace('/', "~1")
+            ))
+            .and_then(serde_json::Value::as_str),
+        ) else {
             continue;
         };
-        let params = op
-            .get("parameters")
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|p| resolve(spec, p));
-        for p in params {
-            let (Some(name), Some(component)) = (
-                p.get("name").and_then(serde_json::Value::as_str),
-                p.pointer(&format!(
-                    "/schema/{}",
-                    crate::normalize::VALUES_OF_KEY
-                        .replace('~', "~0")
-                        .replace('/', "~1")
-                ))
-                .and_then(serde_json::Value::as_str),
-            ) else {
-                continue;
-            };
-            let Some(e) = open.iter().find(|e| e.component == component) else {
-                continue;
-            };
-            // The name the generator gives a parameter's own type; checked
-            // against the types it made, so a change of its naming leaves
-            // the conversion out rather than break the build.
-            let target = format!("{}{}", id.to_upper_camel_case(), name.to_upper_camel_case());
-            if !type_names.contains(&target) || !done.insert(target.clone()) {
-                continue;
-            }
-            let _ = writeln!(
-                s,
-                "impl ::std::convert::TryFrom<open::{ident}> for types::{target} {{\n\
-                 type Error = types::error::ConversionError;\n\
-                 fn try_from(value: open::{ident}) -> ::std::result::Result<Self, Self::Error> {{ value.as_str().parse() }}\n\
-                 }}",
-                ident = e.ident
-            );
+        let Some(e) = open.iter().find(|e| e.component == component) else {
+            continue;
+        };
+        // The name the generator gives a parameter's own type; checked
+        // against the types it made, so a change of its naming leaves
+        // the conversion out rather than break the build.
+        let target = format!("{}{}", id.to_upper_camel_case(), name.to_upper_camel_case());
+        if !type_names.contains(&target) || !done.insert(target.clone()) {
+            continue;
         }
+        let _ = writeln!(
+            s,
+            "impl ::std::convert::TryFrom<open::{ident}> for types::{target} {{\n\
+             type Error = types::error::ConversionError;\n\
+             fn try_from(value: open::{ident}) -> ::std::result::Result<Self, Self::Error> {{ value.as_str().parse() }}\n\
+             }}",
+            ident = e.ident
+        );
     }
     s.push_str("}\n");
     s
@@ -945,53 +949,36 @@ fn query_bounds(spec: &serde_json::Value) -> String {
     use crate::normalize::resolve::resolve;
     use heck::ToSnakeCase;
     let mut rows = Vec::new();
-    let operations = spec
-        .get("paths")
-        .and_then(serde_json::Value::as_object)
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(serde_json::Value::as_object)
-        .flat_map(|item| item.values());
-    for op in operations {
-        let Some(id) = op.get("operationId").and_then(serde_json::Value::as_str) else {
+    let query = operation_parameters(spec)
+        .filter(|(_, p)| p.get("in").and_then(serde_json::Value::as_str) == Some("query"));
+    for (id, p) in query {
+        let Some(name) = p.get("name").and_then(serde_json::Value::as_str) else {
             continue;
         };
-        let params = op
-            .get("parameters")
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|p| resolve(spec, p))
-            .filter(|p| p.get("in").and_then(serde_json::Value::as_str) == Some("query"));
-        for p in params {
-            let Some(name) = p.get("name").and_then(serde_json::Value::as_str) else {
-                continue;
-            };
-            let Some(schema) = p.get("schema").map(|s| resolve(spec, s)) else {
-                continue;
-            };
-            if schema.get("type").and_then(serde_json::Value::as_str) != Some("integer") {
-                continue;
-            }
-            let bound = |key: &str| {
-                schema
-                    .get(key)
-                    .or_else(|| {
-                        schema
-                            .get(crate::normalize::RELAXED_KEY)
-                            .and_then(|r| r.get(key))
-                    })
-                    .and_then(serde_json::Value::as_i64)
-            };
-            let (min, max) = (bound("minimum"), bound("maximum"));
-            if min.is_some() || max.is_some() {
-                rows.push(format!(
-                    "({:?}, {name:?}, {}, {})",
-                    id.to_snake_case(),
-                    min.unwrap_or(i64::MIN),
-                    max.unwrap_or(i64::MAX)
-                ));
-            }
+        let Some(schema) = p.get("schema").map(|s| resolve(spec, s)) else {
+            continue;
+        };
+        if schema.get("type").and_then(serde_json::Value::as_str) != Some("integer") {
+            continue;
+        }
+        let bound = |key: &str| {
+            schema
+                .get(key)
+                .or_else(|| {
+                    schema
+                        .get(crate::normalize::RELAXED_KEY)
+                        .and_then(|r| r.get(key))
+                })
+                .and_then(serde_json::Value::as_i64)
+        };
+        let (min, max) = (bound("minimum"), bound("maximum"));
+        if min.is_some() || max.is_some() {
+            rows.push(format!(
+                "({:?}, {name:?}, {}, {})",
+                id.to_snake_case(),
+                min.unwrap_or(i64::MIN),
+                max.unwrap_or(i64::MAX)
+            ));
         }
     }
     format!(
