@@ -4,6 +4,7 @@
 
 use crate::flows::{self, TxView};
 use crate::page::PageFuture;
+pub(crate) use crate::validate::positive;
 use crate::{CallSettings, ClientBuilder, Error, ErrorCode, Item, Outcome};
 use futures::future::BoxFuture;
 use serde::de::DeserializeOwned;
@@ -292,15 +293,6 @@ impl<R: Operations> Client<R> {
             .await
         })
         .await
-    }
-}
-
-/// An id: at least 1.
-pub(crate) fn positive(field: &'static str, v: i64) -> Result<i64, Error> {
-    if v < 1 {
-        Err(Error::invalid(field, "must be at least 1"))
-    } else {
-        Ok(v)
     }
 }
 

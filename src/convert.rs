@@ -236,11 +236,7 @@ pub(crate) fn localized<T: DeserializeOwned, E: Serialize>(
     r: Result<ResponseValue<T>, RawError<E>>,
 ) -> Result<Localized<T>, Error> {
     let rv = result(r, Outcome::NotApplicable)?;
-    let content_language = rv
-        .headers()
-        .get(reqwest::header::CONTENT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let content_language = crate::transport::content_language(rv.headers());
     Ok(Localized {
         value: rv.into_inner(),
         content_language,

@@ -1,5 +1,6 @@
 //! Pagination over DVS's `X-*` response headers.
 
+use crate::transport::{content_language, header_u64};
 use crate::{Error, Item, Malformed};
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, Stream, StreamExt};
@@ -22,10 +23,6 @@ impl RateLimit {
             remaining: header_u64(headers, "x-ratelimit-remaining"),
         }
     }
-}
-
-fn header_u64(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u64> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
 /// One page of a list, with what the `X-*` headers said about the rest.
@@ -65,10 +62,7 @@ impl<T> Page<T> {
             next_page: header_u64(headers, "x-next-page"),
             prev_page: header_u64(headers, "x-prev-page"),
             rate_limit: RateLimit::from_headers(headers),
-            content_language: headers
-                .get(reqwest::header::CONTENT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
+            content_language: content_language(headers),
         }
     }
 

@@ -591,8 +591,17 @@ impl Drop for GatePermit<'_> {
     }
 }
 
-fn header_u64(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u64> {
+/// A header holding a whole number.
+pub(crate) fn header_u64(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// The `Content-Language` of a response, when sent.
+pub(crate) fn content_language(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get(reqwest::header::CONTENT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// `X-Ratelimit-Reset`: seconds until the window reopens, or (a number

@@ -20,6 +20,18 @@ pub(crate) fn mobile_number(field: &'static str, value: &str) -> Result<(), Erro
     }
 }
 
+/// An id the API numbers from 1.
+pub(crate) fn positive<T: Copy + PartialOrd + From<u8>>(
+    field: &'static str,
+    v: T,
+) -> Result<T, Error> {
+    if v >= T::from(1) {
+        Ok(v)
+    } else {
+        Err(Error::invalid(field, "must be at least 1"))
+    }
+}
+
 /// A currency code: three upper-case ASCII letters (ISO 4217 style, `USD`).
 pub(crate) fn currency(field: &'static str, value: &str) -> Result<(), Error> {
     if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {

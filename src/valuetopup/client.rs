@@ -450,9 +450,7 @@ impl Client {
     /// The card number, PIN and certificate of a gift card bought earlier,
     /// by the purchase's `transactionId`. `GET /transaction/giftcard/fetch/{id}`.
     pub async fn gift_card(&self, transaction_id: i64) -> Result<GiftCard, Error> {
-        if transaction_id < 1 {
-            return Err(Error::invalid("transaction_id", "must be at least 1"));
-        }
+        validate::id("transaction_id", transaction_id)?;
         let detail = read(&self.polling, || {
             self.raw.get_gift_card().id(transaction_id).send()
         })

@@ -56,14 +56,7 @@ pub(crate) fn subscriber_number(field: &'static str, value: &str) -> Result<Stri
     }
 }
 
-/// An id the API numbers from 1 (`int32`).
-pub(crate) fn id(field: &'static str, value: i32) -> Result<i32, Error> {
-    if value >= 1 {
-        Ok(value)
-    } else {
-        Err(Error::invalid(field, "must be at least 1"))
-    }
-}
+pub(crate) use crate::validate::positive as id;
 
 /// An amount: above zero.
 pub(crate) fn amount(value: Decimal) -> Result<Decimal, Error> {
